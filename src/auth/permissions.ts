@@ -1,0 +1,63 @@
+import { forbidden, DomainError } from '../core/errors.ts';
+import type { Principal } from './model.ts';
+
+/**
+ * The one permission check every service calls. Region scopes are division
+ * codes: a province code (PP0000) covers every area in the province, a city
+ * code (PPCC00) covers itself.
+ */
+export type Permission =
+  /** read a person's records; target: the person's psn_no and insured place */
+  | 'person.read'
+  /** create or change persons, enrolments, accounts, qualifications; target: insured place */
+  | 'person.write'
+  /** designated institutions and their catalogue mappings; target: the institution's area */
+  | 'institution.write'
+  /** treatment-place catalogue; target: the province */
+  | 'catalog.write'
+  /** insured-place policy; target: the pooling area */
+  | 'policy.write'
+  /** the audit log; target: none (national) */
+  | 'audit.read';
+
+export interface Target {
+  region?: string;
+  psnNo?: string;
+}
+
+export function regionCovers(scope: string, code: string): boolean {
+  if (scope.endsWith('0000')) return scope.slice(0, 2) === code.slice(0, 2);
+  if (scope.endsWith('00')) return scope.slice(0, 4) === code.slice(0, 4);
+  return scope === code;
+}
+
+export function isAllowed(p: Principal, perm: Permission, target: Target = {}): boolean {
+  if (p.kind === 'system' || p.kind === 'national') return true;
+  const inRegion = (kind: Principal['kind']) =>
+    p.kind === kind && 'region' in p && target.region !== undefined && regionCovers(p.region, target.region);
+  switch (perm) {
+    case 'person.read':
+      return (p.kind === 'person' && target.psnNo !== undefined && p.psnNo === target.psnNo) || inRegion('insured_agency');
+    case 'person.write':
+    case 'policy.write':
+      return inRegion('insured_agency');
+    case 'institution.write':
+    case 'catalog.write':
+      return inRegion('treatment_agency');
+    case 'audit.read':
+      return false;
+  }
+}
+
+export function authorize(p: Principal | undefined, perm: Permission, target: Target = {}): asserts p is Principal {
+  if (!p) throw new DomainError('unauthenticated', 'Sign in first.');
+  if (!isAllowed(p, perm, target)) {
+    const where = target.region ? ` in ${target.region}` : '';
+    throw forbidden(`${p.kind} may not ${perm}${where}`);
+  }
+}
+
+/** The region filter a listing must apply for this principal, or null for all. */
+export function regionScope(p: Principal): string | null {
+  return p.kind === 'insured_agency' || p.kind === 'treatment_agency' ? p.region : null;
+}

@@ -1,0 +1,57 @@
+/**
+ * Domain errors carry a stable machine code, an HTTP-ish status and, when the
+ * fault is in the input, the path of the offending field, so every interface
+ * (REST problem+json, the HIS envelope, the CLI) can say exactly what is wrong.
+ */
+export type ErrorCode =
+  | 'validation'
+  | 'not_found'
+  | 'forbidden'
+  | 'unauthenticated'
+  | 'conflict'
+  | 'locked'
+  | 'business_rule';
+
+const statusByCode: Record<ErrorCode, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  locked: 423,
+  business_rule: 422,
+};
+
+export interface FieldIssue {
+  /** Path like `policies[3].bands[1].ratio_bp`. */
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: FieldIssue[];
+  constructor(code: ErrorCode, message: string, issues: FieldIssue[] = []) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.issues = issues;
+  }
+  get status(): number {
+    return statusByCode[this.code];
+  }
+}
+
+export function invalid(path: string, message: string): DomainError {
+  return new DomainError('validation', `${path}: ${message}`, [{ path, message }]);
+}
+
+export function invalidMany(issues: FieldIssue[], summary = 'the input has errors'): DomainError {
+  const first = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+  return new DomainError('validation', `${summary}: ${first}${more}`, issues);
+}
+
+export const notFound = (what: string) => new DomainError('not_found', `${what} was not found`);
+export const forbidden = (why: string) => new DomainError('forbidden', why);
+export const conflict = (why: string) => new DomainError('conflict', why);

@@ -1,0 +1,70 @@
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+
+/** What services need from a connection: parameterised SQL, nothing else. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  tx<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// int8 (bigint) comes back as text; money columns are parsed deliberately by the
+// stores with `fen()`/`toInt()`, never by a global type parser, so nothing is
+// converted by accident. int4 and numeric keep pg's defaults.
+
+export interface OpenOptions {
+  /** postgres://… for a server; otherwise PGlite in `dataDir` (or `memory://`). */
+  databaseUrl?: string;
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export async function openDb(opts: OpenOptions): Promise<Db> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // Surface a wrong URL at start-up rather than on the first request.
+    const probe = await pool.connect();
+    probe.release();
+    return wrapPool(pool, 'postgres');
+  }
+  const dataDir = opts.dataDir ?? 'memory://';
+  const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  // PGlite is single-connection: a pool of more than one crashes it.
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  const db = wrapPool(pool, 'pglite');
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await pglite.close();
+    },
+  };
+}
+
+function wrapPool(pool: pg.Pool, kind: Db['kind']): Db {
+  return {
+    kind,
+    query: (text, params) => pool.query(text, params as unknown[]),
+    async tx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
