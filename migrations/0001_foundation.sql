@@ -153,6 +153,17 @@ CREATE TABLE app_user (
   CHECK ((role IN ('insured_agency', 'treatment_agency')) = (region IS NOT NULL))
 );
 
+-- Portal sessions: the cookie carries a random token; only its hash is stored,
+-- so a database read does not yield usable sessions, and sign-out revokes it.
+CREATE TABLE app_session (
+  token_hash  text PRIMARY KEY,
+  user_id     bigint NOT NULL REFERENCES app_user(id),
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  expires_at  timestamptz NOT NULL,
+  revoked_at  timestamptz
+);
+CREATE INDEX app_session_user ON app_session(user_id);
+
 -- Per-institution keys for the hospital gateway signature. The secret is kept
 -- because the signature scheme needs it to verify.
 CREATE TABLE institution_key (

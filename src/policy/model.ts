@@ -66,6 +66,11 @@ export const FundSchema = Type.Union([
   Type.Literal('maf'), // medical assistance
 ]);
 
+/**
+ * A top-up fund. Its bands apply to the fund's base above `threshold_fen`, and
+ * their `up_to_fen` count from the threshold (the first band of a fund with a
+ * 15 000 yuan threshold and a 100 000 yuan band covers 15 000–115 000 of base).
+ */
 export const TopUpSchema = Type.Object({
   fund: FundSchema,
   threshold_fen: Fen('annual amount of the base above which the fund starts paying'),
@@ -123,4 +128,14 @@ export interface PolicyVersion {
   /** the day before the next version's begndate, or null while current */
   enddate: string | null;
   doc: PolicyDoc;
+}
+
+/** A version without its document, as listings show it. */
+export interface PolicyVersionSummary {
+  id: number;
+  pooling_area: string;
+  insutype: string;
+  begndate: string;
+  enddate: string | null;
+  name: string | null;
 }

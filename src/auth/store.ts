@@ -1,0 +1,60 @@
+import type { Queryable } from '../db/pool.ts';
+import type { Role } from './model.ts';
+
+export interface UserRow {
+  id: number;
+  username: string;
+  password_hash: string;
+  role: Role;
+  region: string | null;
+  psn_no: string | null;
+  display_name: string;
+}
+
+const userColumns = 'id::int AS id, username, password_hash, role, region, psn_no, display_name';
+
+export async function insertUser(tx: Queryable, u: Omit<UserRow, 'id'>): Promise<number> {
+  const r = await tx.query<{ id: number }>(
+    `INSERT INTO app_user (username, password_hash, role, region, psn_no, display_name)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::int AS id`,
+    [u.username, u.password_hash, u.role, u.region, u.psn_no, u.display_name],
+  );
+  return r.rows[0]!.id;
+}
+
+export async function userByUsername(tx: Queryable, username: string): Promise<UserRow | null> {
+  const r = await tx.query<UserRow>(`SELECT ${userColumns} FROM app_user WHERE username = $1`, [username]);
+  return r.rows[0] ?? null;
+}
+
+export async function usernameTaken(tx: Queryable, username: string): Promise<boolean> {
+  return (await tx.query('SELECT 1 FROM app_user WHERE username = $1', [username])).rowCount! > 0;
+}
+
+export async function insertSession(tx: Queryable, tokenHash: string, userId: number, expiresAt: Date): Promise<void> {
+  await tx.query('INSERT INTO app_session (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, userId, expiresAt]);
+}
+
+export async function userBySession(tx: Queryable, tokenHash: string, now: Date): Promise<UserRow | null> {
+  const r = await tx.query<UserRow>(
+    `SELECT u.id::int AS id, u.username, u.password_hash, u.role, u.region, u.psn_no, u.display_name
+       FROM app_session s JOIN app_user u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
+    [tokenHash, now],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function revokeSession(tx: Queryable, tokenHash: string, now: Date): Promise<void> {
+  await tx.query('UPDATE app_session SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash, now]);
+}
+
+export async function insertInstitutionKey(tx: Queryable, appId: string, code: string, secret: string): Promise<void> {
+  await tx.query('INSERT INTO institution_key (app_id, institution_code, secret) VALUES ($1, $2, $3)', [appId, code, secret]);
+}
+
+export async function secretValue(tx: Queryable, name: string, make: () => string): Promise<string> {
+  await tx.query('INSERT INTO app_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, make()]);
+  const r = await tx.query<{ value: string }>('SELECT value FROM app_secret WHERE name = $1', [name]);
+  return r.rows[0]!.value;
+}

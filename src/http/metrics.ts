@@ -1,0 +1,25 @@
+import client from 'prom-client';
+import type { App } from './types.ts';
+
+/** Prometheus metrics at /metrics: process defaults plus request counts and latency by route. */
+export function registerMetrics(app: App): void {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'yidi_' });
+  const duration = new client.Histogram({
+    name: 'yidi_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    duration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}
