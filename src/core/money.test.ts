@@ -72,7 +72,14 @@ describe('splitByWeights', () => {
     );
   });
 
-  it('weights whose sum passes 2^53 still split exactly', () => {
+  it('weights anywhere in the safe range, their sum past 2^53, still split exactly', () => {
+    const huge = fc.array(fc.integer({ min: 0, max: MAX }), { minLength: 1, maxLength: 8 }).filter((w) => w.some((x) => x > 0));
+    fc.assert(
+      fc.property(anyFen, huge, (total, ws) => {
+        expect(splitByWeights(total, ws).reduce((a, b) => a + BigInt(b), 0n)).toBe(BigInt(total));
+      }),
+      { numRuns: 500 },
+    );
     const parts = splitByWeights(fen(1001), [MAX, MAX, 3]);
     expect(parts.reduce((a, b) => a + b, 0)).toBe(1001);
     expect(parts).toEqual([501, 500, 0]);

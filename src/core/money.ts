@@ -76,11 +76,11 @@ export function mulQty(price: Fen, qtyTenThousandths: number): Fen {
 export function splitByWeights(total: Fen, weights: readonly number[]): Fen[] {
   if (weights.length === 0) throw new RangeError('at least one weight is needed');
   if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) throw new RangeError('weights must be non-negative integers');
-  const sumW = weights.reduce((a, b) => a + b, 0);
-  if (sumW === 0) throw new RangeError('weights must not all be zero');
+  // Summed in BigInt: safe weights can add up past 2^53, and an inexact sum breaks the split.
+  const W = weights.reduce((a, b) => a + BigInt(b), 0n);
+  if (W === 0n) throw new RangeError('weights must not all be zero');
   const sign = total < 0 ? -1n : 1n;
   const abs = BigInt(Math.abs(total));
-  const W = BigInt(sumW);
   const parts = weights.map((w) => (abs * BigInt(w)) / W);
   const remainders = weights.map((w, i) => ({ i, r: (abs * BigInt(w)) % W }));
   let left = abs - parts.reduce((a, b) => a + b, 0n);
@@ -92,7 +92,8 @@ export function splitByWeights(total: Fen, weights: readonly number[]): Fen[] {
   return parts.map((p) => fen(Number(p * sign)));
 }
 
-const YUAN = /^(-)?(\d{1,13})(?:\.(\d{1,2}))?$/;
+const YUAN = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
+const MAX_FEN = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Parses a yuan amount exactly from text ("12.5", "-3.07", "100"). Rejects more
@@ -105,9 +106,10 @@ export function parseYuan(text: string, field = 'amount'): Fen {
     if (/^-?\d+\.\d{3,}$/.test(text)) throw invalid(field, `has more than two decimals: "${text}" (amounts are in yuan to the fen)`);
     throw invalid(field, `is not an amount in yuan: "${text}"`);
   }
-  const whole = BigInt(m[2]!);
-  const cents = BigInt((m[3] ?? '').padEnd(2, '0'));
-  const value = whole * 100n + cents;
+  const tooLarge = () => invalid(field, `is too large: "${text}" (at most ${formatYuan(Number.MAX_SAFE_INTEGER as Fen)} yuan)`);
+  if (m[2]!.length > 16) throw tooLarge();
+  const value = BigInt(m[2]!) * 100n + BigInt((m[3] ?? '').padEnd(2, '0'));
+  if (value > MAX_FEN) throw tooLarge();
   return fen(Number(m[1] ? -value : value));
 }
 

@@ -1,0 +1,273 @@
+/** The REST API as the portal sees it: JSON in, JSON or RFC 9457 problem+json out. */
+
+export type Role = 'person' | 'insured_agency' | 'treatment_agency' | 'national';
+
+export interface Me {
+  role: Role;
+  display_name: string;
+  username: string;
+  region: string | null;
+  region_name: string | null;
+  psn_no: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface CodeEntry {
+  code: string;
+  name_zh: string;
+  name_en: string;
+}
+
+export interface Region extends CodeEntry {
+  level: 1 | 2;
+  parent: string | null;
+  is_pooling: boolean;
+  has_scheme: boolean;
+}
+
+export interface ChronicDisease extends CodeEntry {
+  cross_province: boolean;
+}
+
+export interface PersonView {
+  person: {
+    psn_no: string;
+    certno: string;
+    name: string;
+    gender: string;
+    birth_date: string;
+    phone: string | null;
+    insuplc_admdvs: string;
+  };
+  enrolments: {
+    insutype: string;
+    psn_type: string;
+    insuplc_admdvs: string;
+    status: 'active' | 'suspended';
+    begin_date: string;
+    suspended_date: string | null;
+    cvlserv_flag: '0' | '1';
+    emp_name: string | null;
+  }[];
+  account: { balance_fen: number } | null;
+  qualifications: { disease_code: string; begin_date: string; end_date: string | null; insuplc_admdvs: string }[];
+}
+
+export interface PersonSummary {
+  psn_no: string;
+  certno: string;
+  name: string;
+  gender: string;
+  birth_date: string;
+  insuplc_admdvs: string;
+}
+
+export interface Institution {
+  code: string;
+  name: string;
+  admdvs: string;
+  kind: 'hospital' | 'clinic' | 'pharmacy';
+  level: 1 | 2 | 3;
+  services: ('inpatient' | 'outpatient' | 'pharmacy')[];
+  chronic_diseases: string[];
+  status: 'active' | 'suspended';
+  address: string | null;
+  phone: string | null;
+}
+
+export interface CatalogItem {
+  province: string;
+  hilist_code: string;
+  hilist_name: string;
+  list_type: string;
+  med_chrgitm_type: string;
+  chrgitm_lv: '01' | '02' | '03';
+  selfpay_prop_bp: number;
+  pric_uplmt_fen: number | null;
+  begndate: string;
+  enddate: string | null;
+}
+
+export interface PolicySummary {
+  id: number;
+  pooling_area: string;
+  insutype: string;
+  begndate: string;
+  enddate: string | null;
+  name: string | null;
+}
+
+export type PersonClass = 'in_service' | 'retired' | 'resident';
+export type MedKind = 'inpatient' | 'outpatient' | 'chronic' | 'pharmacy';
+export type FilingKind =
+  | 'resettled_retiree'
+  | 'long_term_resident'
+  | 'stationed_worker'
+  | 'referral'
+  | 'emergency'
+  | 'other_temporary';
+export type Fund = 'hifob' | 'hifmi' | 'cvlserv' | 'maf';
+
+export interface Band {
+  up_to_fen: number | null;
+  ratio_bp: number;
+}
+
+export type Deductible =
+  | { per: 'admission'; first_fen: number; later_fen: number }
+  | { per: 'year'; amount_fen: number }
+  | { per: 'none' };
+
+export interface Benefit {
+  person_class: PersonClass;
+  med_kind: MedKind;
+  disease_code?: string;
+  levels: (1 | 2 | 3)[];
+  deductible: Deductible;
+  bands: Band[];
+  cap_group: string;
+  annual_cap_fen: number;
+  monthly_quota_fen?: number;
+}
+
+export interface TopUp {
+  fund: Fund;
+  threshold_fen: number;
+  bands: Band[];
+  annual_cap_fen: number;
+}
+
+export interface PolicySettings {
+  long_term_min_months: number;
+  temporary_validity_months: number;
+  review_filing_kinds: FilingKind[];
+  whole_province_filing: boolean;
+  claim_submit_months: number;
+  claim_process_working_days: number;
+  medical_assistance_joined: boolean;
+}
+
+export interface Reductions {
+  referral_bp: number;
+  emergency_bp: number;
+  other_temporary_bp: number;
+  unfiled_manual_bp: number;
+}
+
+/** Mirrors `PolicyDoc` in src/policy/model.ts. */
+export interface PolicyDoc {
+  pooling_area: string;
+  insutype: string;
+  begndate: string;
+  name?: string;
+  settings: PolicySettings;
+  reductions: Reductions;
+  benefits: Benefit[];
+  topups: TopUp[];
+}
+
+export interface PolicyVersion {
+  id: number;
+  pooling_area: string;
+  insutype: string;
+  begndate: string;
+  enddate: string | null;
+  doc: PolicyDoc;
+}
+
+export interface ProblemIssue {
+  path: string;
+  message: string;
+}
+
+/** A failed request: the problem+json body when there was one, a network failure (status 0) otherwise. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string | undefined;
+  readonly issues: ProblemIssue[];
+
+  constructor(status: number, title: string, detail: string | undefined, issues: ProblemIssue[] = []) {
+    super(detail ?? title);
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.issues = issues;
+  }
+}
+
+let onUnauthorized: (() => void) | null = null;
+
+/** The app signs the user out when any call finds the session gone. */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+async function problemFrom(res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // not JSON (a proxy's HTML error page): fall back to the status line
+  }
+  const b = (body ?? {}) as { title?: unknown; detail?: unknown; message?: unknown; errors?: unknown };
+  const title = typeof b.title === 'string' ? b.title : res.statusText;
+  const detail = typeof b.detail === 'string' ? b.detail : typeof b.message === 'string' ? b.message : undefined;
+  const issues = Array.isArray(b.errors)
+    ? b.errors.filter((e): e is ProblemIssue => typeof e?.path === 'string' && typeof e?.message === 'string')
+    : [];
+  return new ApiError(res.status, title, detail, issues);
+}
+
+interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  /** a 401 is an answer here (sign-in, who-am-I), not a lost session */
+  expectUnauthorized?: boolean;
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: opts.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      signal: opts.signal ?? null,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', undefined);
+  }
+  if (!res.ok) {
+    const err = await problemFrom(res);
+    if (res.status === 401 && !opts.expectUnauthorized) onUnauthorized?.();
+    throw err;
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+export const api = {
+  get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, signal ? { signal } : {}),
+  me: () => request<Me>('GET', '/api/me', { expectUnauthorized: true }),
+  signIn: (username: string, password: string) =>
+    request<{ user: Me }>('POST', '/api/session', { body: { username, password }, expectUnauthorized: true }),
+  signOut: () => request<void>('DELETE', '/api/session', { expectUnauthorized: true }),
+};
+
+/** `/api/x?a=1&b=2`, leaving out empty parameters. */
+export function withQuery(path: string, params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}

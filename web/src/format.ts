@@ -1,0 +1,41 @@
+/**
+ * Display helpers. Money arrives as integer fen and is shown as yuan with two
+ * decimals; the arithmetic stays in integers so no float ever touches an amount.
+ */
+
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** 123450 → "¥1,234.50"; -5 → "-¥0.05". */
+export function formatYuan(fen: number): string {
+  if (!Number.isSafeInteger(fen)) return '—';
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  const yuan = Math.trunc(abs / 100);
+  const cents = abs - yuan * 100;
+  return `${sign}¥${groupThousands(String(yuan))}.${String(cents).padStart(2, '0')}`;
+}
+
+/** Basis points as a percentage without trailing zeros: 1500 → "15%", 1250 → "12.5%". */
+export function formatPercent(bp: number): string {
+  const whole = Math.trunc(bp / 100);
+  const frac = String(Math.abs(bp % 100)).padStart(2, '0').replace(/0+$/, '');
+  return `${whole}${frac ? `.${frac}` : ''}%`;
+}
+
+/** An ID number with the birth date and serial hidden, unless the server already masked it. */
+export function maskCertno(certno: string): string {
+  if (certno.includes('*') || certno.length < 10) return certno;
+  return `${certno.slice(0, 4)}${'*'.repeat(certno.length - 8)}${certno.slice(-4)}`;
+}
+
+/** Today in Asia/Shanghai as yyyy-MM-dd, the business date the server uses. */
+export function todayInChina(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** The province (PP0000) a division code belongs to. */
+export function provinceOf(code: string): string {
+  return `${code.slice(0, 2)}0000`;
+}
