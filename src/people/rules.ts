@@ -65,12 +65,17 @@ export const PersonsFileSchema = Type.Object({ persons: Type.Array(Type.Unknown(
 
 export type PersonRecordIn = Type.Static<typeof PersonRecordSchema>;
 
+/** People type the ID number's check character as a lowercase x; it is stored and looked up as X. */
+export function normaliseCertno(certno: string): string {
+  return /^\d{17}x$/.test(certno) ? `${certno.slice(0, 17)}X` : certno;
+}
+
 /** Fills the defaults an import file may leave out, giving the stored shape. */
 export function normalisePersonRecord(r: PersonRecordIn): PersonRecord {
   const out: PersonRecord = {
     psn_no: r.psn_no,
     psn_cert_type: r.psn_cert_type ?? '01',
-    certno: r.certno,
+    certno: normaliseCertno(r.certno),
     ss_card_no: r.ss_card_no ?? null,
     ss_card_sn: r.ss_card_sn ?? null,
     evoucher_token: r.evoucher_token ?? null,
@@ -113,8 +118,7 @@ export function personIssues(r: PersonRecord, path: string, today: string): Fiel
       if (id.birthDate !== r.birth_date) at('birth_date', `does not agree with the ID number, which gives ${id.birthDate}`);
       if (id.gender !== r.gender) at('gender', `does not agree with the ID number, which gives ${id.gender}`);
     }
-  }
-  if (r.birth_date > today) at('birth_date', 'is in the future');
+  } else if (r.birth_date > today) at('birth_date', 'is in the future');
   if (r.psn_no.slice(0, 6) !== r.insuplc_admdvs) {
     at('psn_no', `must begin with the insured area ${r.insuplc_admdvs} (the person number is the insured area + 14 digits)`);
   }

@@ -167,7 +167,7 @@ function crossIssues(doc: PolicyDoc, root: string): FieldIssue[] {
     for (const personClass of scheme.classes) {
       for (const medKind of REQUIRED_KINDS) {
         for (const level of LEVELS) {
-          if (!covered.has(`${personClass}|${medKind}|${''}|${level}`)) {
+          if (!doc.benefits.some((b) => b.person_class === personClass && b.med_kind === medKind && b.levels.includes(level))) {
             issues.push({ path: at(root, 'benefits'), message: `has no ${medKind} rule for ${personClass} persons at level ${level} institutions` });
           }
         }

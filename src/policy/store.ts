@@ -91,15 +91,3 @@ export async function versionById(tx: Queryable, id: number): Promise<PolicyVers
   );
   return r.rows[0] ?? null;
 }
-
-export interface RegionKind {
-  code: string;
-  is_pooling: boolean;
-  has_scheme: boolean;
-}
-
-/** Which of `codes` are known regions, and whether each pools insurance. */
-export async function regionKinds(tx: Queryable, codes: string[]): Promise<Map<string, RegionKind>> {
-  const r = await tx.query<RegionKind>('SELECT code, is_pooling, has_scheme FROM region WHERE code = ANY($1::text[])', [codes]);
-  return new Map(r.rows.map((row) => [row.code, row]));
-}

@@ -6,6 +6,8 @@ import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseE
  */
 
 const listeners = new Set<() => void>();
+/** The query each list page was last seen with, so "back to the list" keeps the filters. */
+const lastSearch = new Map<string, string>();
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
@@ -17,7 +19,13 @@ function subscribe(listener: () => void): () => void {
 }
 
 function snapshot(): string {
+  lastSearch.set(window.location.pathname, window.location.search);
   return window.location.pathname + window.location.search;
+}
+
+/** `path` with the query it was last shown with. */
+export function withLastQuery(path: string): string {
+  return path + (lastSearch.get(path) ?? '');
 }
 
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {

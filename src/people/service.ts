@@ -1,0 +1,244 @@
+import { audit } from '../auth/audit.ts';
+import type { Principal } from '../auth/model.ts';
+import { authorize, regionScope } from '../auth/permissions.ts';
+import { today as todayOf, systemClock } from '../core/clock.ts';
+import { conflict, DomainError, invalidMany, notFound, type FieldIssue } from '../core/errors.ts';
+import type { Fen } from '../core/money.ts';
+import { schemaIssues } from '../core/validate.ts';
+import type { Queryable } from '../db/pool.ts';
+import { listChronicDiseases, requirePoolingArea } from '../reference/service.ts';
+import type { Credential, DiseaseQualification, Enrolment, Person, PersonRecord } from './model.ts';
+import {
+  credentialLabel,
+  duplicateIssues,
+  maskPerson,
+  mayReveal,
+  normaliseCertno,
+  normalisePersonRecord,
+  personIssues,
+  PersonRecordSchema,
+  PersonsFileSchema,
+  scopePrefix,
+  UNIQUE_FIELDS,
+  type PersonRecordIn,
+  type UniqueField,
+} from './rules.ts';
+import * as store from './store.ts';
+
+export { maskCertno, maskPhone, maskPerson } from './rules.ts';
+
+const REJECTED = 'the persons file was rejected, nothing was imported';
+
+export interface ImportOptions {
+  /**
+   * The caller made the records itself and knows none is stored yet (the demo
+   * generator): skips the per-record queries for clashes with stored persons.
+   * Format and reference checks still run.
+   */
+  trusted?: boolean;
+  /** yyyy-MM-dd, for "birth date in the future"; defaults to today in Asia/Shanghai. */
+  today?: string;
+}
+
+/** Sorts issues by the record they are about, then keeps their order. */
+function byRecord(issues: FieldIssue[]): FieldIssue[] {
+  const index = (p: string) => Number(/^persons\[(\d+)\]/.exec(p)?.[1] ?? -1);
+  return issues.map((i, k) => ({ i, k, n: index(i.path) })).sort((a, b) => a.n - b.n || a.k - b.k).map((x) => x.i);
+}
+
+/**
+ * Checks every code of one kind once, however many records use it, and reports
+ * the verdict at each place it is used.
+ */
+async function checkPoolingAreas(tx: Queryable, uses: Map<string, string[]>): Promise<FieldIssue[]> {
+  const issues: FieldIssue[] = [];
+  for (const [code, paths] of uses) {
+    try {
+      await requirePoolingArea(tx, code, paths[0]!);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'validation') throw err;
+      const message = err.issues[0]?.message ?? err.message;
+      for (const path of paths) issues.push({ path, message });
+    }
+  }
+  return issues;
+}
+
+function use(map: Map<string, string[]>, code: string, path: string): void {
+  const list = map.get(code);
+  if (list) list.push(path);
+  else map.set(code, [path]);
+}
+
+/**
+ * Imports a persons file (`{ persons: PersonRecord[] }`): every record is
+ * checked and every problem reported with its path; if there is any, nothing is
+ * written. The same function serves the CLI, the REST API and the demo
+ * generator, which calls it in batches.
+ */
+export async function importPersons(
+  tx: Queryable,
+  actor: Principal | undefined,
+  file: unknown,
+  opts: ImportOptions = {},
+): Promise<{ imported: number }> {
+  // Whoever may not write persons anywhere learns it before any checking.
+  authorize(actor, 'person.write', { region: actor ? (regionScope(actor) ?? undefined) : undefined });
+  const today = opts.today ?? todayOf(systemClock);
+
+  const shape = schemaIssues(PersonsFileSchema, file);
+  if (shape.length > 0) throw invalidMany(shape, REJECTED);
+  const raw = (file as { persons: unknown[] }).persons;
+
+  const issues: FieldIssue[] = [];
+  const good: { path: string; record: PersonRecord }[] = [];
+  raw.forEach((r, i) => {
+    const path = `persons[${i}]`;
+    const bad = schemaIssues(PersonRecordSchema, r, path);
+    if (bad.length > 0) {
+      issues.push(...bad);
+      return;
+    }
+    const record = normalisePersonRecord(r as PersonRecordIn);
+    issues.push(...personIssues(record, path, today));
+    good.push({ path, record });
+  });
+  issues.push(...duplicateIssues(good));
+
+  const areaUses = new Map<string, string[]>();
+  const diseaseUses = new Map<string, string[]>();
+  for (const { path, record } of good) {
+    use(areaUses, record.insuplc_admdvs, `${path}.insuplc_admdvs`);
+    record.enrolments.forEach((e, j) => use(areaUses, e.insuplc_admdvs, `${path}.enrolments[${j}].insuplc_admdvs`));
+    record.qualifications!.forEach((q, j) => {
+      use(areaUses, q.insuplc_admdvs, `${path}.qualifications[${j}].insuplc_admdvs`);
+      use(diseaseUses, q.disease_code, `${path}.qualifications[${j}].disease_code`);
+    });
+  }
+  for (const area of areaUses.keys()) authorize(actor, 'person.write', { region: area });
+
+  issues.push(...(await checkPoolingAreas(tx, areaUses)));
+  const diseases = new Set((await listChronicDiseases(tx)).map((d) => d.code));
+  for (const [code, paths] of diseaseUses) {
+    if (!diseases.has(code)) for (const path of paths) issues.push({ path, message: `${code} is not a known chronic or special disease code` });
+  }
+
+  if (!opts.trusted && good.length > 0) {
+    const values = Object.fromEntries(
+      UNIQUE_FIELDS.map((f) => [f, good.map((g) => g.record[f]).filter((v): v is string => v !== null)]),
+    ) as Record<UniqueField, string[]>;
+    const stored = await store.storedValues(tx, values);
+    for (const { path, record } of good) {
+      for (const f of UNIQUE_FIELDS) {
+        const v = record[f];
+        if (v !== null && stored[f].has(v)) issues.push({ path: `${path}.${f}`, message: `another stored person already has this ${f}` });
+      }
+    }
+  }
+
+  if (issues.length > 0) throw invalidMany(byRecord(issues), REJECTED);
+  if (good.length === 0) return { imported: 0 };
+
+  try {
+    await store.insertPersons(
+      tx,
+      good.map((g) => g.record),
+    );
+  } catch (err) {
+    // A concurrent import (or a trusted caller that was wrong) stored one of these first.
+    if ((err as { code?: string }).code === '23505') throw conflict(`a person in this file was stored meanwhile: ${(err as Error).message}`);
+    throw err;
+  }
+  const areas: Record<string, number> = {};
+  for (const { record } of good) areas[record.insuplc_admdvs] = (areas[record.insuplc_admdvs] ?? 0) + 1;
+  await audit(tx, actor, 'import', 'person', null, { count: good.length, areas });
+  return { imported: good.length };
+}
+
+/** Signed-out callers are told to sign in before anything is looked up. */
+function requireSignedIn(actor: Principal | undefined): asserts actor is Principal {
+  if (!actor) authorize(actor, 'person.read');
+}
+
+/**
+ * Which persons this actor may see in bulk, narrowed by an optional insured
+ * area: a person sees only themself, an insured-place agency its region.
+ */
+function readScope(actor: Principal | undefined, area: string | undefined): store.PersonScope {
+  if (actor?.kind === 'person') {
+    authorize(actor, 'person.read', { psnNo: actor.psnNo });
+    return area === undefined ? { psnNo: actor.psnNo } : { psnNo: actor.psnNo, area };
+  }
+  const own = actor ? regionScope(actor) : null;
+  authorize(actor, 'person.read', { region: area ?? own ?? undefined });
+  const scope: store.PersonScope = {};
+  if (own !== null) scope.areaPrefix = scopePrefix(own);
+  if (area !== undefined) scope.area = area;
+  return scope;
+}
+
+/** The persons file for the actor's region (optionally one insured area), ready to import elsewhere. */
+export async function exportPersons(
+  tx: Queryable,
+  actor: Principal | undefined,
+  filter: { insuplc_admdvs?: string } = {},
+): Promise<{ persons: PersonRecord[] }> {
+  return { persons: await store.exportRecords(tx, readScope(actor, filter.insuplc_admdvs)) };
+}
+
+/** The person holding a credential (ID number, social security card, e-voucher), unmasked: for identification at the desk. */
+export async function findPerson(tx: Queryable, actor: Principal | undefined, credential: Credential): Promise<Person> {
+  requireSignedIn(actor);
+  const c = credential.type === 'id_card' ? { ...credential, certno: normaliseCertno(credential.certno) } : credential;
+  const person = await store.personByCredential(tx, c);
+  if (!person) throw notFound(`a person with this ${credentialLabel(c)}`);
+  authorize(actor, 'person.read', { psnNo: person.psn_no, region: person.insuplc_admdvs });
+  return person;
+}
+
+/** `findPerson` for display: personal data masked unless the actor may see it in full. */
+export async function lookupPerson(tx: Queryable, actor: Principal | undefined, credential: Credential): Promise<Person> {
+  const person = await findPerson(tx, actor, credential);
+  return mayReveal(actor!, person) ? person : maskPerson(person);
+}
+
+export interface PersonOverview {
+  person: Person;
+  enrolments: Enrolment[];
+  account: { balance_fen: Fen } | null;
+  qualifications: DiseaseQualification[];
+}
+
+export async function getPersonOverview(tx: Queryable, actor: Principal | undefined, psnNo: string): Promise<PersonOverview> {
+  requireSignedIn(actor);
+  const person = await store.personByNo(tx, psnNo);
+  if (!person) throw notFound(`person ${psnNo}`);
+  authorize(actor, 'person.read', { psnNo, region: person.insuplc_admdvs });
+  const balance = await store.accountBalance(tx, psnNo);
+  return {
+    person: mayReveal(actor, person) ? person : maskPerson(person),
+    enrolments: await store.enrolmentsOf(tx, psnNo),
+    account: balance === null ? null : { balance_fen: balance },
+    qualifications: await store.qualificationsOf(tx, psnNo),
+  };
+}
+
+export interface PersonListQuery {
+  insuplc_admdvs?: string;
+  /** a psn_no or ID number (exact) or part of the name */
+  q?: string;
+  page: number;
+  page_size: number;
+}
+
+/** A page of persons in the actor's scope, personal data masked. */
+export async function listPersons(
+  tx: Queryable,
+  actor: Principal | undefined,
+  query: PersonListQuery,
+): Promise<{ items: Person[]; total: number; page: number; page_size: number }> {
+  const scope = readScope(actor, query.insuplc_admdvs);
+  const q = query.q === undefined ? undefined : normaliseCertno(query.q.trim());
+  const { items, total } = await store.listPersons(tx, scope, q, query.page_size, (query.page - 1) * query.page_size);
+  return { items: items.map(maskPerson), total, page: query.page, page_size: query.page_size };
+}
