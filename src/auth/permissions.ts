@@ -17,6 +17,12 @@ export type Permission =
   | 'catalog.write'
   /** insured-place policy; target: the pooling area */
   | 'policy.write'
+  /** file, change or cancel a person's filing; target: the person and their insured place */
+  | 'filing.write'
+  /** approve or reject filings sent to review; target: the insured place */
+  | 'filing.review'
+  /** ask whether a person is covered in a treatment place; target: the treatment place */
+  | 'coverage.read'
   /** the audit log; target: none (national) */
   | 'audit.read';
 
@@ -36,14 +42,21 @@ export function isAllowed(p: Principal, perm: Permission, target: Target = {}): 
   const inRegion = (kind: Principal['kind']) =>
     p.kind === kind && 'region' in p && target.region !== undefined && regionCovers(p.region, target.region);
   switch (perm) {
+    case 'filing.write':
     case 'person.read':
       return (p.kind === 'person' && target.psnNo !== undefined && p.psnNo === target.psnNo) || inRegion('insured_agency');
     case 'person.write':
     case 'policy.write':
+    case 'filing.review':
       return inRegion('insured_agency');
     case 'institution.write':
     case 'catalog.write':
       return inRegion('treatment_agency');
+    case 'coverage.read':
+      return (
+        inRegion('treatment_agency') ||
+        (p.kind === 'institution' && target.region !== undefined && regionCovers(p.admdvs, target.region))
+      );
     case 'audit.read':
       return false;
   }

@@ -88,6 +88,7 @@ export function planImport(
   const storedByKey = new Map(stored.map((s) => [`${itemKey(s)}|${s.begndate}`, s]));
   const replaced = new Set<string>();
   const firstAt = new Map<string, string>();
+  const accepted: Incoming[] = [];
 
   for (const { path, item } of incoming) {
     const versionKey = `${itemKey(item)}|${item.begndate}`;
@@ -98,14 +99,17 @@ export function planImport(
     }
     firstAt.set(versionKey, path);
     const existing = storedByKey.get(versionKey);
-    if (existing === undefined) inserts.push(item);
-    else if (!sameExceptEnd(existing, item)) {
+    if (existing === undefined) {
+      inserts.push(item);
+      accepted.push({ path, item });
+    } else if (!sameExceptEnd(existing, item)) {
       issues.push({
         path,
         message: `the version of ${item.hilist_code} from ${item.begndate} is stored with other content; only its enddate may change: start a new version instead`,
       });
     } else {
       replaced.add(versionKey);
+      accepted.push({ path, item });
       if (existing.enddate !== item.enddate) endChanges.push(item);
     }
   }
@@ -119,7 +123,7 @@ export function planImport(
     list.push({ path, item });
   };
   for (const s of stored) if (!replaced.has(`${itemKey(s)}|${s.begndate}`)) add(null, s);
-  for (const { path, item } of incoming) if (firstAt.get(`${itemKey(item)}|${item.begndate}`) === path) add(path, item);
+  for (const { path, item } of accepted) add(path, item);
 
   const order = new Map(incoming.map((x, i) => [x.path, i]));
   for (const versions of byKey.values()) {

@@ -31,11 +31,14 @@ export interface FieldIssue {
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly issues: FieldIssue[];
-  constructor(code: ErrorCode, message: string, issues: FieldIssue[] = []) {
+  /** Facts the caller needs to act on the error (e.g. the existing filing), sent as problem extension members. */
+  readonly extra: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, issues: FieldIssue[] = [], extra?: Record<string, unknown>) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.issues = issues;
+    this.extra = extra;
   }
   get status(): number {
     return statusByCode[this.code];

@@ -23,6 +23,8 @@ export interface OpenOptions {
   databaseUrl?: string;
   dataDir?: string;
   poolSize?: number;
+  /** PGlite only: start from this `dumpDataDir()` tarball instead of running initdb (tests copy a migrated template). */
+  loadDataDir?: Blob;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
@@ -34,7 +36,10 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
     return wrapPool(pool, 'postgres');
   }
   const dataDir = opts.dataDir ?? 'memory://';
-  const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const pglite = await PGlite.create({
+    dataDir: dataDir === 'memory://' ? undefined : dataDir,
+    loadDataDir: opts.loadDataDir,
+  });
   // PGlite is single-connection: a pool of more than one crashes it.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
   const db = wrapPool(pool, 'pglite');

@@ -64,7 +64,9 @@ function syntheticPhoneCode(code: string): string {
   return `0${(300 + (Number(code.slice(0, 4)) % 700)).toString()}`;
 }
 
-export function buildNation(regions: readonly Region[], diseases: readonly ChronicDisease[]): Nation {
+export function buildNation(rows: readonly Region[], diseases: readonly ChronicDisease[]): Nation {
+  // A municipality is both a province and a pooling area, so it may come twice.
+  const regions = [...new Map(rows.map((r) => [r.code, r])).values()];
   const provinceNames = new Map(regions.filter((r) => r.level === 1).map((r) => [r.code, r.name_zh]));
   const pooling = regions.filter((r) => r.is_pooling && r.has_scheme).sort((a, b) => (a.code < b.code ? -1 : 1));
   const areas: Area[] = pooling.map((r) => {

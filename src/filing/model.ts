@@ -75,10 +75,26 @@ export interface Filing {
   ended_at: string | null;
 }
 
+/** A filing as the national filing database shows it to every treatment place. */
+export interface NationalRecord {
+  filing_id: number;
+  filing_no: string;
+  psn_no: string;
+  insutype: string;
+  insuplc_admdvs: string;
+  kind: FilingKind;
+  area: string;
+  begin_date: string;
+  end_date: string | null;
+  status: FilingStatus;
+  channel: FilingChannel;
+  filed_at: string;
+}
+
 export interface Coverage {
   covered: boolean;
   /** the filing that covers the visit, when one does */
-  filing: Filing | null;
+  filing: NationalRecord | null;
   /** why not, in words a desk clerk can act on */
   reason: string;
   /** an emergency is settled directly even without a filing */

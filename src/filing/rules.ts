@@ -12,6 +12,7 @@ import {
   type FilingInput,
   type FilingKind,
   type FilingStatus,
+  type NationalRecord,
 } from './model.ts';
 
 export function filingClass(kind: FilingKind): FilingClass {
@@ -138,7 +139,7 @@ export function filingIssues(input: FilingInput, facts: FilingFacts): FieldIssue
  * by which filing. Without a covering filing only an emergency is.
  */
 export function coverageOn(
-  filings: readonly Filing[],
+  filings: readonly NationalRecord[],
   visit: { place: string; date: string; insuredArea: string; enrolmentActive: boolean },
 ): Coverage {
   if (visit.place === visit.insuredArea)

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/pool.ts';
-import type { Filing, FilingInput, FilingStatus } from './model.ts';
+import type { Filing, FilingInput, FilingStatus, NationalRecord } from './model.ts';
 
 const columns = `id::int AS id, filing_no, psn_no, insutype, insuplc_admdvs, kind, area,
   to_char(begin_date, 'YYYY-MM-DD') AS begin_date, to_char(end_date, 'YYYY-MM-DD') AS end_date,
@@ -86,28 +86,10 @@ export async function reportNational(tx: Queryable, f: Filing, certno: string, e
   await tx.query('INSERT INTO national_filing_event (filing_id, event, status, actor) VALUES ($1, $2, $3, $4)', [f.id, event, f.status, actor]);
 }
 
-export interface NationalRecord {
-  filing_id: number;
-  filing_no: string;
-  psn_no: string;
-  insutype: string;
-  insuplc_admdvs: string;
-  kind: string;
-  area: string;
-  begin_date: string;
-  end_date: string | null;
-  status: string;
-  channel: string;
-  filed_at: string;
-}
-
 /** The national record search: every filing ever made for a person, whichever channel made it. */
 export async function nationalRecordsOf(tx: Queryable, psnNo: string): Promise<NationalRecord[]> {
   const r = await tx.query<NationalRecord>(
-    `SELECT filing_id::int AS filing_id, filing_no, psn_no, insutype, insuplc_admdvs, kind, area,
-            to_char(begin_date, 'YYYY-MM-DD') AS begin_date, to_char(end_date, 'YYYY-MM-DD') AS end_date,
-            status, channel, filed_at::text AS filed_at
-       FROM national_filing WHERE psn_no = $1 ORDER BY filed_at DESC`,
+    `SELECT ${nationalColumns} FROM national_filing WHERE psn_no = $1 ORDER BY filed_at DESC`,
     [psnNo],
   );
   return r.rows;
@@ -147,11 +129,16 @@ export async function countsByKindAndArea(tx: Queryable, region: string | null):
   return r.rows;
 }
 
-/** Live filings of a person whose area could include `place` (the pooling area or its province). */
-export async function nationalLiveFilings(tx: Queryable, psnNo: string): Promise<Filing[]> {
-  const r = await tx.query<Filing>(
-    `SELECT ${columns} FROM filing WHERE psn_no = $1 AND status IN ('active', 'pending_review')`,
-    [psnNo],
+const nationalColumns = `filing_id::int AS filing_id, filing_no, psn_no, insutype, insuplc_admdvs, kind, area,
+  to_char(begin_date, 'YYYY-MM-DD') AS begin_date, to_char(end_date, 'YYYY-MM-DD') AS end_date,
+  status, channel, filed_at::text AS filed_at`;
+
+/** The person's live records in the national filing database (what a treatment place reads). */
+export async function nationalLiveRecords(tx: Queryable, psnNo: string, insutype: string | null): Promise<NationalRecord[]> {
+  const r = await tx.query<NationalRecord>(
+    `SELECT ${nationalColumns} FROM national_filing
+      WHERE psn_no = $1 AND ($2::text IS NULL OR insutype = $2) AND status IN ('active', 'pending_review')`,
+    [psnNo, insutype],
   );
   return r.rows;
 }

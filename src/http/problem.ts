@@ -10,6 +10,7 @@ export interface Problem {
   detail: string;
   code: string;
   errors?: FieldIssue[];
+  [extension: string]: unknown;
 }
 
 const titles: Record<number, string> = {
@@ -50,7 +51,7 @@ function fromFastifyValidation(err: FastifyError): Problem {
 }
 
 export function toProblem(err: unknown): Problem {
-  if (err instanceof DomainError) return problem(err.status, err.code, err.message, err.issues);
+  if (err instanceof DomainError) return { ...problem(err.status, err.code, err.message, err.issues), ...err.extra };
   const fe = err as FastifyError;
   if (fe && fe.validation) return fromFastifyValidation(fe);
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -3,7 +3,7 @@ import type { FieldIssue } from '../core/errors.ts';
 import { parseCertno } from '../core/idcard.ts';
 import { regionCovers } from '../auth/permissions.ts';
 import type { Principal } from '../auth/model.ts';
-import type { Credential, Person, PersonRecord } from './model.ts';
+import type { Credential, Enrolment, Person, PersonRecord } from './model.ts';
 
 /**
  * What a persons file must look like, and the checks a schema cannot express
@@ -150,6 +150,32 @@ export function personIssues(r: PersonRecord, path: string, today: string): Fiel
   return issues;
 }
 
+/** Insured on `date`: begun by then and not suspended by then (the suspension date is the first day without cover). */
+export function activeOn(e: Pick<Enrolment, 'begin_date' | 'suspended_date'>, date: string): boolean {
+  return e.begin_date <= date && (e.suspended_date === null || e.suspended_date > date);
+}
+
+/** Basic medical insurance schemes: the enrolment that decides a person's treatment. */
+const BASIC_SCHEMES = ['310', '390'];
+
+/**
+ * The enrolment a question is about: the named scheme's, or else the person's
+ * basic scheme at their main insured area (then any basic scheme, then any).
+ */
+export function pickEnrolment<E extends Pick<Enrolment, 'insutype' | 'insuplc_admdvs'>>(
+  enrolments: readonly E[],
+  mainArea: string,
+  insutype: string | null,
+): E | null {
+  if (insutype !== null) return enrolments.find((e) => e.insutype === insutype) ?? null;
+  return (
+    enrolments.find((e) => BASIC_SCHEMES.includes(e.insutype) && e.insuplc_admdvs === mainArea) ??
+    enrolments.find((e) => BASIC_SCHEMES.includes(e.insutype)) ??
+    enrolments[0] ??
+    null
+  );
+}
+
 /** The identifying fields that must be unique across persons. */
 export const UNIQUE_FIELDS = ['psn_no', 'certno', 'ss_card_no', 'evoucher_token'] as const;
 export type UniqueField = (typeof UNIQUE_FIELDS)[number];
@@ -170,16 +196,20 @@ export function duplicateIssues(records: readonly { path: string; record: Person
   return issues;
 }
 
+/** Short or unknown forms: everything but the last two characters (all of a very short one). */
+function maskMost(s: string): string {
+  const tail = s.length > 4 ? 2 : 0;
+  return '*'.repeat(s.length - tail) + s.slice(s.length - tail);
+}
+
 /** `440102199001011234` → `440102********1234`: enough to recognise, not enough to use. */
 export function maskCertno(s: string): string {
-  if (s.length > 10) return s.slice(0, 6) + '*'.repeat(s.length - 10) + s.slice(-4);
-  return '*'.repeat(Math.max(0, s.length - 2)) + s.slice(-2);
+  return s.length >= 15 ? s.slice(0, 6) + '*'.repeat(s.length - 10) + s.slice(-4) : maskMost(s);
 }
 
 /** `13812345678` → `138****5678`. */
 export function maskPhone(s: string): string {
-  if (s.length >= 8) return s.slice(0, 3) + '*'.repeat(s.length - 7) + s.slice(-4);
-  return '*'.repeat(Math.max(0, s.length - 2)) + s.slice(-2);
+  return s.length >= 11 ? s.slice(0, 3) + '*'.repeat(s.length - 7) + s.slice(-4) : maskMost(s);
 }
 
 /** Card number and e-voucher token are credentials too: only their last characters are shown. */

@@ -6,7 +6,7 @@ import { DomainError } from '../core/errors.ts';
 import type { Db, Queryable } from '../db/pool.ts';
 import { seedReference } from '../reference/service.ts';
 import type { PersonRecord } from './model.ts';
-import { exportPersons, findPerson, getPersonOverview, importPersons, listPersons, lookupPerson } from './service.ts';
+import { exportPersons, findPerson, getPersonOverview, importPersons, insuranceOn, listPersons, lookupPerson } from './service.ts';
 
 const system: Principal = { kind: 'system', name: 'test' };
 const gzAgency: Principal = { kind: 'insured_agency', userId: 1, username: 'gz', region: '440100' };
@@ -220,6 +220,18 @@ describe('finding and reading persons', () => {
     expect(byName.items.map((p) => p.name)).toContain('测试3');
     const page2 = await listPersons(db, national, { page: 2, page_size: 2 });
     expect(page2.items).toHaveLength(2);
+  });
+});
+
+describe('insuranceOn', () => {
+  it("answers the person's enrolment on a date", async () => {
+    const p = person(50, '440100');
+    p.enrolments = [{ ...p.enrolments[0]!, status: 'suspended', suspended_date: '2025-01-01' }];
+    await db.tx((tx) => importPersons(tx, system, { persons: [p] }, { today: TODAY }));
+    expect(await insuranceOn(db, p.psn_no, null, '2024-12-31')).toMatchObject({ insutype: '310', insuplc_admdvs: '440100', active: true });
+    expect((await insuranceOn(db, p.psn_no, '310', '2025-01-01')).active).toBe(false);
+    expect((await rejection(insuranceOn(db, p.psn_no, '390', '2025-01-01'))).code).toBe('not_found');
+    expect((await rejection(insuranceOn(db, '44010099999999999999', null, '2025-01-01'))).code).toBe('not_found');
   });
 });
 

@@ -9,6 +9,7 @@ import type { Queryable } from '../db/pool.ts';
 import { listChronicDiseases, requirePoolingArea } from '../reference/service.ts';
 import type { Credential, DiseaseQualification, Enrolment, Person, PersonRecord } from './model.ts';
 import {
+  activeOn,
   credentialLabel,
   duplicateIssues,
   maskPerson,
@@ -16,6 +17,7 @@ import {
   normaliseCertno,
   normalisePersonRecord,
   personIssues,
+  pickEnrolment,
   PersonRecordSchema,
   PersonsFileSchema,
   scopePrefix,
@@ -241,4 +243,22 @@ export async function listPersons(
   const q = query.q === undefined ? undefined : normaliseCertno(query.q.trim());
   const { items, total } = await store.listPersons(tx, scope, q, query.page_size, (query.page - 1) * query.page_size);
   return { items: items.map(maskPerson), total, page: query.page, page_size: query.page_size };
+}
+
+/** A person's enrolment in one scheme, and whether it covers a given day. */
+export interface InsuranceOn extends Enrolment {
+  active: boolean;
+}
+
+/**
+ * The person's insurance on `date`: the enrolment in `insutype`, or (null) the
+ * basic scheme of their main insured area. For services that have already
+ * checked the caller's right to ask (filing coverage, settlement).
+ */
+export async function insuranceOn(tx: Queryable, psnNo: string, insutype: string | null, date: string): Promise<InsuranceOn> {
+  const person = await store.personByNo(tx, psnNo);
+  if (!person) throw notFound(`person ${psnNo}`);
+  const enrolment = pickEnrolment(await store.enrolmentsOf(tx, psnNo), person.insuplc_admdvs, insutype);
+  if (!enrolment) throw notFound(insutype === null ? `an enrolment of person ${psnNo}` : `person ${psnNo}'s enrolment in insutype ${insutype}`);
+  return { ...enrolment, active: activeOn(enrolment, date) };
 }

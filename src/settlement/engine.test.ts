@@ -353,7 +353,7 @@ describe('reverse and year totals', () => {
     expect(x.setlinfo.medfee_sumamt).toBe(-r.setlinfo.medfee_sumamt);
     expect(x.setlinfo.acct_pay).toBe(-y(2_000));
     expect(x.setlinfo.balc).toBe(y(2_000));
-    expect(x.setldetail.map((d) => d.fund_payamt)).toEqual(r.setldetail.map((d) => -d.fund_payamt));
+    expect(x.setldetail.map((d) => d.fund_payamt)).toEqual(r.setldetail.map((d) => 0 - d.fund_payamt));
     expect(x.yearTotalsAfter).toEqual(r.yearTotalsBefore);
     expect(reverse(x)).toEqual(r);
   });
@@ -416,10 +416,10 @@ describe('classifyLine', () => {
     const refund = classifyLine(line(-3605, -30000, 1201), b);
     expect(refund).toEqual({
       ...original,
-      fulamt_ownpay_fen: -original.fulamt_ownpay_fen,
-      overlmt_fen: -original.overlmt_fen,
-      preselfpay_fen: -original.preselfpay_fen,
-      inscp_scp_fen: -original.inscp_scp_fen,
+      fulamt_ownpay_fen: 0 - original.fulamt_ownpay_fen,
+      overlmt_fen: 0 - original.overlmt_fen,
+      preselfpay_fen: 0 - original.preselfpay_fen,
+      inscp_scp_fen: 0 - original.inscp_scp_fen,
     });
     expect(sumParts([original, refund])).toEqual({ fulamt_ownpay_fen: 0, overlmt_fen: 0, preselfpay_fen: 0, inscp_scp_fen: 0 });
   });

@@ -1,6 +1,6 @@
 import type { CatalogItem } from '../catalog/model.ts';
 import { DomainError, invalidMany, type FieldIssue } from '../core/errors.ts';
-import { BP_WHOLE, applyBp, bp, divRoundHalfUp, fen, formatYuan, mulQty, type Fen } from '../core/money.ts';
+import { BP_WHOLE, ZERO, add, applyBp, bp, divRoundHalfUp, fen, formatYuan, max, min, mulQty, sub, type Fen } from '../core/money.ts';
 import type { Band, Benefit, Deductible, Fund, TopUp } from '../policy/model.ts';
 import {
   FUND_PAY_TYPE_NAMES,
@@ -34,15 +34,12 @@ import {
 /** Each bill part is at most 100 billion yuan, so every sum and product below stays exact. */
 const MAX_AMOUNT = 10_000_000_000_000;
 const WHOLE = BigInt(BP_WHOLE);
-const ZERO = fen(0);
 const FULL_SHARE = bp(BP_WHOLE);
 
 /** Negation that never yields -0, so a reversed zero equals zero. */
 const neg = (x: Fen): Fen => fen(0 - x);
-const plus = (a: number, b: number): Fen => fen(a + b);
-const minus = (a: number, b: number): Fen => fen(a - b);
-const least = (...xs: number[]): Fen => fen(Math.min(...xs));
-const atLeastZero = (x: number): Fen => fen(Math.max(0, x));
+/** What is left of an annual amount after `used` (never below zero). */
+const leftOf = (whole: number, used: Fen): Fen => max(ZERO, sub(fen(whole), used));
 
 const isAmount = (v: unknown, minimum: number): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= minimum && v <= MAX_AMOUNT;
@@ -102,9 +99,9 @@ function classifyPositive(amount: Fen, qty: number, price: Fen, item: CatalogIte
     };
   }
   // A line billed below price × quantity cannot be over the cap by more than its own amount.
-  const overlimit = cap !== null && price > cap ? least(mulQty(minus(price, cap), qty), amount) : ZERO;
+  const overlimit = cap !== null && price > cap ? min(mulQty(sub(price, cap), qty), amount) : ZERO;
   const share = item.chrgitm_lv === '02' ? item.selfpay_prop_bp : bp(0);
-  const preselfpay = applyBp(minus(amount, overlimit), share);
+  const preselfpay = applyBp(sub(amount, overlimit), share);
   return {
     listed: true,
     chrgitm_lv: item.chrgitm_lv,
@@ -113,7 +110,7 @@ function classifyPositive(amount: Fen, qty: number, price: Fen, item: CatalogIte
     fulamt_ownpay_fen: ZERO,
     overlmt_fen: overlimit,
     preselfpay_fen: preselfpay,
-    inscp_scp_fen: minus(amount - overlimit, preselfpay),
+    inscp_scp_fen: sub(amount, add(overlimit, preselfpay)),
   };
 }
 
@@ -142,7 +139,7 @@ export function linesFromClassSplit(split: ClassSplit): FeeParts[] {
   const preselfpay = applyBp(split.classB_fen, split.classB_share_bp);
   return [
     { fulamt_ownpay_fen: ZERO, overlmt_fen: ZERO, preselfpay_fen: ZERO, inscp_scp_fen: split.classA_fen },
-    { fulamt_ownpay_fen: ZERO, overlmt_fen: ZERO, preselfpay_fen: preselfpay, inscp_scp_fen: minus(split.classB_fen, preselfpay) },
+    { fulamt_ownpay_fen: ZERO, overlmt_fen: ZERO, preselfpay_fen: preselfpay, inscp_scp_fen: sub(split.classB_fen, preselfpay) },
     { fulamt_ownpay_fen: split.classC_fen, overlmt_fen: ZERO, preselfpay_fen: ZERO, inscp_scp_fen: ZERO },
   ];
 }
@@ -321,11 +318,11 @@ function deductibleDue(d: Deductible, ordinal: number | undefined, paid: Fen): {
       return {
         due: fen(due),
         zh: `本年第 ${ordinal} 次住院起付标准 ${yuan(due)} 元`,
-        en: `${first ? 'first' : `admission no. ${ordinal}`} of the year: deductible ${yuan(due)} yuan`,
+        en: `${first ? 'first admission' : `admission no. ${ordinal}`} of the year: deductible ${yuan(due)} yuan`,
       };
     }
     case 'year': {
-      const due = atLeastZero(d.amount_fen - paid);
+      const due = leftOf(d.amount_fen, paid);
       return {
         due,
         zh: `年度起付标准 ${yuan(d.amount_fen)} 元，本年已付 ${yuan(paid)} 元`,
@@ -337,11 +334,12 @@ function deductibleDue(d: Deductible, ordinal: number | undefined, paid: Fen): {
   }
 }
 
-const FUND_LABEL: Record<Fund, { zh: string; en: string }> = {
-  hifob: { zh: '大额医疗费用补助', en: 'Large-amount subsidy' },
-  hifmi: { zh: '大病保险', en: 'Serious illness insurance' },
-  cvlserv: { zh: '公务员医疗补助', en: 'Civil servant subsidy' },
-  maf: { zh: '医疗救助', en: 'Medical assistance' },
+const BURDEN = { baseZh: '个人负担的政策范围内费用', baseEn: 'in-scope costs the person bears' };
+const FUND_LABEL: Record<Fund, { zh: string; en: string; baseZh: string; baseEn: string }> = {
+  hifob: { zh: '大额医疗费用补助', en: 'Large-amount subsidy', baseZh: '统筹基金最高支付限额以上费用', baseEn: "costs above the pooled fund's cap" },
+  hifmi: { zh: '大病保险', en: 'Serious illness insurance', ...BURDEN },
+  cvlserv: { zh: '公务员医疗补助', en: 'Civil servant subsidy', ...BURDEN },
+  maf: { zh: '医疗救助', en: 'Medical assistance', ...BURDEN },
 };
 
 function eligible(fund: Fund, e: Eligibility): boolean {
@@ -374,11 +372,11 @@ function payTopUp(t: TopUp, year: TopUpYear, base: Fen, burden: Fen): TopUpOutco
   const segs = segments(t.bands, 0);
   const from = Math.max(0, year.base_fen - t.threshold_fen);
   const to = Math.max(0, year.base_fen + base - t.threshold_fen);
-  const banded = minus(bandedPay(segs, to), bandedPay(segs, from));
-  const capLeft = atLeastZero(t.annual_cap_fen - year.paid_fen);
-  const pay = least(banded, capLeft, burden);
+  const banded = sub(bandedPay(segs, to), bandedPay(segs, from));
+  const capLeft = leftOf(t.annual_cap_fen, year.paid_fen);
+  const pay = min(min(banded, capLeft), burden);
   const label = FUND_LABEL[t.fund];
-  const yearBase = `${yuan(year.base_fen + base)}`;
+  const yearBase = yuan(year.base_fen + base);
   if (base === 0) return { pay, capLeft, line: null };
   if (to === 0) {
     return {
@@ -391,6 +389,8 @@ function payTopUp(t: TopUp, year: TopUpYear, base: Fen, burden: Fen): TopUpOutco
     };
   }
   const bands = describeBands(segs, from, to).join(' + ');
+  const zhThreshold = t.threshold_fen > 0 ? `，本年累计 ${yearBase} 元，起付标准 ${yuan(t.threshold_fen)} 元` : '';
+  const enThreshold = t.threshold_fen > 0 ? `, ${yearBase} yuan this year against a threshold of ${yuan(t.threshold_fen)} yuan` : '';
   const capped = pay < banded ? (pay === capLeft ? 'cap' : 'burden') : null;
   const zhCap = capped === 'cap' ? `，受年度限额剩余 ${yuan(capLeft)} 元所限` : capped === 'burden' ? '，以个人负担为限' : '';
   const enCap = capped === 'cap' ? `, limited by its annual cap left (${yuan(capLeft)} yuan)` : capped === 'burden' ? ', limited to what the person bears' : '';
@@ -398,8 +398,8 @@ function payTopUp(t: TopUp, year: TopUpYear, base: Fen, burden: Fen): TopUpOutco
     pay,
     capLeft,
     line: {
-      zh: `${label.zh} ${bands} = ${yuan(banded)} 元${zhCap}，支付 ${yuan(pay)} 元`,
-      en: `${label.en} ${bands} = ${yuan(banded)} yuan${enCap}: pays ${yuan(pay)} yuan`,
+      zh: `${label.zh}（${label.baseZh} ${yuan(base)} 元${zhThreshold}）${bands} = ${yuan(banded)} 元${zhCap}，支付 ${yuan(pay)} 元`,
+      en: `${label.en} (${label.baseEn}: ${yuan(base)} yuan${enThreshold}) ${bands} = ${yuan(banded)} yuan${enCap}: pays ${yuan(pay)} yuan`,
     },
   };
 }
@@ -432,7 +432,7 @@ export function settle(input: SettlementInput): SettlementResult {
   const { benefit, yearTotals: before, eligibility, account } = input;
   const explanation: ExplanationLine[] = [];
 
-  const medfee = plus(plus(totals.fulamt_ownpay_fen, totals.overlmt_fen), plus(totals.preselfpay_fen, totals.inscp_scp_fen));
+  const medfee = add(totals.fulamt_ownpay_fen, totals.overlmt_fen, totals.preselfpay_fen, totals.inscp_scp_fen);
   const inscp = totals.inscp_scp_fen;
   explanation.push({
     zh: `医疗费总额 ${yuan(medfee)} 元：全自费 ${yuan(totals.fulamt_ownpay_fen)} 元，超限价自费 ${yuan(totals.overlmt_fen)} 元，乙类先行自付 ${yuan(totals.preselfpay_fen)} 元，政策范围内 ${yuan(inscp)} 元`,
@@ -440,19 +440,19 @@ export function settle(input: SettlementInput): SettlementResult {
   });
 
   const deductible = deductibleDue(benefit.deductible, input.admissionOrdinal, before.deductible_paid_fen);
-  const dedc = least(inscp, deductible.due);
+  const dedc = min(inscp, deductible.due);
   explanation.push({ zh: `起付线 ${yuan(dedc)} 元（${deductible.zh}）`, en: `Deductible ${yuan(dedc)} yuan (${deductible.en})` });
 
   const pooledType = POOLED_FUND_PAY_TYPE[eligibility.scheme];
-  const eligibleAmount = minus(inscp, dedc);
+  const eligibleAmount = sub(inscp, dedc);
   const segs = segments(benefit.bands, input.reduction_bp);
   const banded = bandedPay(segs, eligibleAmount);
-  const poolCapLeft = atLeastZero(benefit.annual_cap_fen - before.pooled_paid_fen);
-  const hifp = least(banded, poolCapLeft);
+  const poolCapLeft = leftOf(benefit.annual_cap_fen, before.pooled_paid_fen);
+  const hifp = min(banded, poolCapLeft);
   // The eligible amount past the point where the pooled fund reached its cap: the large-amount subsidy's base.
   const withinCap = banded > poolCapLeft ? (amountPayingAtMost(segs, poolCapLeft) ?? eligibleAmount) : eligibleAmount;
-  const beyondCap = minus(eligibleAmount, Math.min(withinCap, eligibleAmount));
-  const poolSelf = minus(eligibleAmount, hifp);
+  const beyondCap = sub(eligibleAmount, min(fen(withinCap), eligibleAmount));
+  const poolSelf = sub(eligibleAmount, hifp);
   const points = percent(input.reduction_bp).slice(0, -1);
   const reduced =
     input.reduction_bp > 0 ? { zh: `（比例降低 ${points} 个百分点）`, en: ` (ratios ${points} percentage points lower)` } : { zh: '', en: '' };
@@ -472,30 +472,30 @@ export function settle(input: SettlementInput): SettlementResult {
   const setldetail: SetlDetail[] = [detail(pooledType, eligibleAmount, poolCapLeft, hifp, pooledLine.zh)];
 
   const after = copyYear(before);
-  after.deductible_paid_fen = plus(before.deductible_paid_fen, dedc);
-  after.pooled_paid_fen = plus(before.pooled_paid_fen, hifp);
+  after.deductible_paid_fen = add(before.deductible_paid_fen, dedc);
+  after.pooled_paid_fen = add(before.pooled_paid_fen, hifp);
 
   const paid: Record<Fund, Fen> = { hifob: ZERO, hifmi: ZERO, cvlserv: ZERO, maf: ZERO };
-  let burden = minus(inscp, hifp);
+  let burden = sub(inscp, hifp);
   for (const fund of FUND_ORDER) {
     const t = input.topups.find((x) => x.fund === fund);
     if (t === undefined || !eligible(fund, eligibility)) continue;
-    const base = fund === 'hifob' ? least(beyondCap, burden) : burden;
+    const base = fund === 'hifob' ? min(beyondCap, burden) : burden;
     const year = before.topups[fund];
     const outcome = payTopUp(t, year, base, burden);
     if (outcome.line !== null) explanation.push(outcome.line);
     paid[fund] = outcome.pay;
-    burden = minus(burden, outcome.pay);
-    after.topups[fund] = { paid_fen: plus(year.paid_fen, outcome.pay), base_fen: plus(year.base_fen, base) };
+    burden = sub(burden, outcome.pay);
+    after.topups[fund] = { paid_fen: add(year.paid_fen, outcome.pay), base_fen: add(year.base_fen, base) };
     if (outcome.pay > 0) setldetail.push(detail(TOPUP_FUND_PAY_TYPE[fund], base, outcome.capLeft, outcome.pay, outcome.line!.zh));
   }
 
-  const fundSum = plus(hifp, paid.hifob + paid.hifmi + paid.cvlserv + paid.maf);
+  const fundSum = add(hifp, paid.hifob, paid.hifmi, paid.cvlserv, paid.maf);
   const hospPart = ZERO;
-  const psnPart = minus(medfee, fundSum + hospPart);
-  const acctPay = account.use ? least(psnPart, account.balance_fen) : ZERO;
-  const cash = minus(psnPart, acctPay);
-  const balc = minus(account.balance_fen, acctPay);
+  const psnPart = sub(medfee, add(fundSum, hospPart));
+  const acctPay = account.use ? min(psnPart, account.balance_fen) : ZERO;
+  const cash = sub(psnPart, acctPay);
+  const balc = sub(account.balance_fen, acctPay);
   explanation.push(
     account.use
       ? {
@@ -540,7 +540,7 @@ export function reverse(r: SettlementResult): SettlementResult {
   const info = {} as SetlInfoAmounts;
   for (const key of Object.keys(r.setlinfo) as (keyof SetlInfoAmounts)[]) info[key] = neg(r.setlinfo[key]);
   // balc is a balance, not a flow: after the cancellation it is the balance before the original.
-  info.balc = plus(r.setlinfo.balc, r.setlinfo.acct_pay);
+  info.balc = add(r.setlinfo.balc, r.setlinfo.acct_pay);
   return {
     setlinfo: info,
     setldetail: r.setldetail.map((d) => ({
@@ -548,7 +548,7 @@ export function reverse(r: SettlementResult): SettlementResult {
       inscp_scp_amt: neg(d.inscp_scp_amt),
       fund_payamt: neg(d.fund_payamt),
       // what the fund could pay before the cancellation: its cap left after the original
-      crt_payb_lmt_amt: minus(d.crt_payb_lmt_amt, d.fund_payamt),
+      crt_payb_lmt_amt: sub(d.crt_payb_lmt_amt, d.fund_payamt),
     })),
     yearTotalsBefore: copyYear(r.yearTotalsAfter),
     yearTotalsAfter: copyYear(r.yearTotalsBefore),

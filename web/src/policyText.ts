@@ -10,14 +10,15 @@ export function policyState(p: Pick<PolicySummary, 'begndate' | 'enddate'>, toda
   return 'current';
 }
 
-export function deductibleText(t: Translate, d: Deductible): string {
+/** One line per amount: an admission deductible has two. */
+export function deductibleLines(t: Translate, d: Deductible): string[] {
   switch (d.per) {
     case 'admission':
-      return t('ded.admission', { first: formatYuan(d.first_fen), later: formatYuan(d.later_fen) });
+      return [t('ded.first', { amount: formatYuan(d.first_fen) }), t('ded.later', { amount: formatYuan(d.later_fen) })];
     case 'year':
-      return t('ded.year', { amount: formatYuan(d.amount_fen) });
+      return [t('ded.year', { amount: formatYuan(d.amount_fen) })];
     case 'none':
-      return t('ded.none');
+      return [t('ded.none')];
   }
 }
 

@@ -90,11 +90,16 @@ export function Link({ to, onClick, ...rest }: LinkProps) {
 }
 
 export function Redirect({ to }: { to: string }) {
-  useEffect(() => navigate(to, { replace: true }), [to]);
+  useEffect(() => {
+    navigate(to, { replace: true });
+  }, [to]);
   return null;
 }
 
 /** Scrolls to the top when the path changes, as a page load would. */
 export function useScrollReset(path: string): void {
-  useEffect(() => window.scrollTo(0, 0), [path]);
+  useEffect(() => {
+    // block body: scrollTo returns a promise in newer browsers, which React would take for a clean-up
+    window.scrollTo(0, 0);
+  }, [path]);
 }

@@ -91,10 +91,11 @@ function Overview({ view, audience }: { view: PersonView; audience: 'self' | 'ag
                     <span className="list-item-title">{nameOf(disease, q.disease_code)}</span>
                     <Badge tone={state === 'valid' ? 'good' : state === 'pending' ? 'info' : 'neutral'}>{t(`qual.${state}`)}</Badge>
                   </div>
+                  {disease?.cross_province && <p className="muted">{t('qual.crossProvince')}</p>}
                   <Facts
                     items={[
                       [t('qual.validity'), q.end_date ? t('common.dateRange', { from: q.begin_date, to: q.end_date }) : `${t('common.fromDate', { from: q.begin_date })} · ${t('common.openEnded')}`],
-                      ...(disease?.cross_province ? ([[t('qual.crossProvince'), t('common.yes')]] as [string, string][]) : []),
+                      [t('person.insuplc'), regionName(q.insuplc_admdvs)],
                     ]}
                   />
                 </li>

@@ -6,7 +6,9 @@ import { Field } from './ui.tsx';
 export function SearchBox({ label, placeholder, value, onSearch }: { label: string; placeholder?: string; value: string; onSearch: (q: string) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    setText(value);
+  }, [value]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSearch(text.trim());

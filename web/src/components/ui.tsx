@@ -49,10 +49,10 @@ export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
-/** Label and value pairs, stacked on phones and side by side on wide screens. */
-export function Facts({ items }: { items: [label: string, value: ReactNode][] }) {
+/** Label and value pairs side by side; `stacked` puts long values under their label on phones. */
+export function Facts({ items, stacked = false }: { items: [label: string, value: ReactNode][]; stacked?: boolean }) {
   return (
-    <dl className="facts">
+    <dl className={stacked ? 'facts stacked' : 'facts'}>
       {items.map(([label, value]) => (
         <div className="fact" key={label}>
           <dt>{label}</dt>

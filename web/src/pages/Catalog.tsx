@@ -126,28 +126,15 @@ function CatalogList({ items }: { items: CatalogItem[] }) {
           <p className="item-title">{item.hilist_name}</p>
           <p className="badges">
             <ClassBadge item={item} />
+            {item.chrgitm_lv === '02' && <Badge tone="b">{t('common.labelled', { label: t('cat.selfpay'), value: selfpay(item) })}</Badge>}
             <Badge>{tCode(t, 'listType', item.list_type)}</Badge>
           </p>
-          <dl className="facts">
-            {item.chrgitm_lv === '02' && (
-              <div className="fact">
-                <dt>{t('cat.selfpay')}</dt>
-                <dd>{selfpay(item)}</dd>
-              </div>
-            )}
-            <div className="fact">
-              <dt>{t('cat.cap')}</dt>
-              <dd>{cap(item)}</dd>
-            </div>
-            <div className="fact">
-              <dt>{t('cat.validity')}</dt>
-              <dd>{validity(t, item)}</dd>
-            </div>
-            <div className="fact">
-              <dt>{t('cat.code')}</dt>
-              <dd className="code">{item.hilist_code}</dd>
-            </div>
-          </dl>
+          <p>
+            {t('common.labelled', { label: t('cat.cap'), value: cap(item) })}
+            <br />
+            <span className="muted">{t('common.labelled', { label: t('cat.validity'), value: validity(t, item) })}</span>
+          </p>
+          <p className="muted code">{item.hilist_code}</p>
         </li>
       ))}
     </ul>

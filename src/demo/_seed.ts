@@ -1,0 +1,12 @@
+import { openDb } from '../db/pool.ts';
+import { migrate } from '../db/migrate.ts';
+const testDb = async () => { const d = await openDb({ dataDir: 'memory://' }); await migrate(d); return d; };
+import { seedDemo, demoExists } from './service.ts';
+const db = await testDb();
+const t = performance.now();
+let last = '';
+const creds = await seedDemo(db, { seed: 1, persons: 20000, onProgress: (p, d, n) => { if (p !== last) { console.log(p, n, ((performance.now()-t)/1000).toFixed(1)); last = p; } } });
+console.log('total', ((performance.now()-t)/1000).toFixed(1), await demoExists(db));
+console.log(JSON.stringify(creds).slice(0, 600));
+for (const t of ['person','enrolment','institution','catalog_item','institution_item_map','policy_version','app_user','institution_key','audit_log']) console.log(t, (await db.query(`select count(*) from ${t}`)).rows[0].count);
+await db.close();

@@ -1,0 +1,229 @@
+import { audit } from '../auth/audit.ts';
+import { actorName, type Principal } from '../auth/model.ts';
+import { authorize, regionScope } from '../auth/permissions.ts';
+import { addDays } from '../core/clock.ts';
+import { DomainError, invalid, invalidMany, notFound } from '../core/errors.ts';
+import type { Queryable } from '../db/pool.ts';
+import { getPersonOverview, insuranceOn, type PersonOverview } from '../people/service.ts';
+import { policyInForce } from '../policy/service.ts';
+import { getRegion } from '../reference/service.ts';
+import type { Coverage, Filing, FilingInput } from './model.ts';
+import { changeableFrom, coverageOn, endDateFor, filingIssues, statusOn } from './rules.ts';
+import * as store from './store.ts';
+
+
+async function areaFacts(tx: Queryable, code: string) {
+  try {
+    const r = await getRegion(tx, code);
+    return { exists: true, pooling: r.is_pooling, province: r.level === 1 && r.is_pooling === false, hasScheme: r.has_scheme };
+  } catch (err) {
+    if (err instanceof DomainError && (err.code === 'not_found' || err.code === 'validation')) {
+      return { exists: false, pooling: false, province: false, hasScheme: false };
+    }
+    throw err;
+  }
+}
+
+function enrolmentOf(overview: PersonOverview, insutype: string, field = 'insutype') {
+  const e = overview.enrolments.find((x) => x.insutype === insutype);
+  if (!e) throw invalid(field, `the person is not enrolled in scheme ${insutype}`);
+  return e;
+}
+
+function filingNo(insuredArea: string, today: string, serial: number): string {
+  return `BA${insuredArea}${today.slice(2).replaceAll('-', '')}${String(serial).padStart(8, '0')}`;
+}
+
+/** Marks a temporary filing that has run out as expired, in the filing and the national database. */
+async function settleExpiry(tx: Queryable, f: Filing, certno: string, today: string, actor: Principal): Promise<Filing | null> {
+  if (statusOn(f, today) !== 'expired') return f;
+  const expired = await store.setStatus(tx, f.id, 'expired');
+  await store.reportNational(tx, expired, certno, 'expired', actorName(actor));
+  return null;
+}
+
+export interface FilingResult {
+  filing: Filing;
+  /** what the person reads next: active now, or waiting for the insured place's review */
+  message: string;
+}
+
+/**
+ * Files for treatment in another area. One live filing per person and scheme:
+ * filing again gets "already filed" with the existing record and where it was made.
+ */
+export async function file(tx: Queryable, actor: Principal | undefined, input: FilingInput, today: string, replaces: Filing | null = null): Promise<FilingResult> {
+  const overview = await getPersonOverview(tx, actor, input.psn_no);
+  const insuredArea = overview.person.insuplc_admdvs;
+  authorize(actor, 'filing.write', { psnNo: input.psn_no, region: insuredArea });
+  const enrolment = enrolmentOf(overview, input.insutype);
+  const policy = await policyInForce(tx, enrolment.insuplc_admdvs, input.insutype, today);
+  const issues = filingIssues(input, {
+    today,
+    insuredArea: enrolment.insuplc_admdvs,
+    settings: policy.doc.settings,
+    area: await areaFacts(tx, input.area),
+    enrolmentActive: enrolment.status === 'active',
+  });
+  if (issues.length) throw invalidMany(issues, 'the filing was not made');
+
+  const live = await store.liveFilingForUpdate(tx, input.psn_no, input.insutype);
+  const stillLive = live && live.id !== replaces?.id ? await settleExpiry(tx, live, overview.person.certno, today, actor) : null;
+  if (stillLive) {
+    throw new DomainError(
+      'conflict',
+      `Already filed, no need to file again: a ${stillLive.kind} filing for ${stillLive.area} made through ${stillLive.channel} on ${stillLive.created_at.slice(0, 10)} is ${stillLive.status === 'active' ? 'in force' : 'waiting for review'}.`,
+      [],
+      { existing: stillLive },
+    );
+  }
+
+  const status = policy.doc.settings.review_filing_kinds.includes(input.kind) ? 'pending_review' : 'active';
+  const filing = await store.insertFiling(tx, {
+    ...input,
+    filing_no: filingNo(enrolment.insuplc_admdvs, today, await store.nextFilingSerial(tx)),
+    insuplc_admdvs: enrolment.insuplc_admdvs,
+    end_date: endDateFor(input.kind, input.begin_date, policy.doc.settings),
+    status,
+    acted_by: actorName(actor),
+    replaces_id: replaces?.id ?? null,
+    late: input.ongoing_stay_since !== undefined,
+  });
+  await store.reportNational(tx, filing, overview.person.certno, 'filed', actorName(actor));
+  await audit(tx, actor, 'file', 'filing', filing.filing_no, {
+    kind: filing.kind,
+    area: filing.area,
+    channel: filing.channel,
+    agent_relation: input.agent?.relation ?? null,
+  });
+  return {
+    filing,
+    message:
+      status === 'active'
+        ? `Filed: direct settlement in ${filing.area} from ${filing.begin_date}${filing.end_date ? ` to ${filing.end_date}` : ' until changed or cancelled'}.`
+        : 'Filed: the insured place reviews this kind of filing; it takes effect when approved.',
+  };
+}
+
+async function ownFiling(tx: Queryable, actor: Principal | undefined, id: number): Promise<{ filing: Filing; certno: string }> {
+  const filing = await store.filingById(tx, id, true);
+  if (!filing) throw notFound(`filing ${id}`);
+  const overview = await getPersonOverview(tx, actor, filing.psn_no);
+  authorize(actor, 'filing.write', { psnNo: filing.psn_no, region: filing.insuplc_admdvs });
+  return { filing, certno: overview.person.certno };
+}
+
+async function requireChangeable(tx: Queryable, f: Filing, today: string, what: string): Promise<void> {
+  const status = statusOn(f, today);
+  if (status !== 'active' && status !== 'pending_review') throw new DomainError('business_rule', `This filing is ${status}; it cannot be ${what}.`);
+  const policy = await policyInForce(tx, f.insuplc_admdvs, f.insutype, today);
+  const from = changeableFrom(f, policy.doc.settings);
+  if (today < from) {
+    throw new DomainError(
+      'business_rule',
+      `Your insured place keeps long-term filings for at least ${policy.doc.settings.long_term_min_months} months: this filing can be ${what} from ${from}.`,
+      [],
+      { possible_from: from },
+    );
+  }
+}
+
+/** Changes the area: the old filing ends the day before the new one begins; nothing is edited in place. */
+export async function changeArea(
+  tx: Queryable,
+  actor: Principal | undefined,
+  id: number,
+  change: { area: string; begin_date: string; channel: FilingInput['channel'] },
+  today: string,
+): Promise<FilingResult> {
+  const { filing: old, certno } = await ownFiling(tx, actor, id);
+  await requireChangeable(tx, old, today, 'changed');
+  if (change.area === old.area) throw invalid('area', 'is the area of the current filing already');
+  const result = await file(tx, actor, { psn_no: old.psn_no, insutype: old.insutype, kind: old.kind, area: change.area, begin_date: change.begin_date, channel: change.channel, proof: old.proof, ...(old.agent ? { agent: old.agent } : {}) }, today, old);
+  const ended = await store.setStatus(tx, old.id, 'changed', { end_date: addDays(change.begin_date, -1) < old.begin_date ? old.begin_date : addDays(change.begin_date, -1), ended: true });
+  await store.reportNational(tx, ended, certno, 'changed', actorName(actor!));
+  await audit(tx, actor!, 'change', 'filing', old.filing_no, { new_filing: result.filing.filing_no, area: change.area });
+  return result;
+}
+
+export async function cancel(tx: Queryable, actor: Principal | undefined, id: number, reason: string, today: string): Promise<Filing> {
+  const { filing, certno } = await ownFiling(tx, actor, id);
+  await requireChangeable(tx, filing, today, 'cancelled');
+  if (reason.trim() === '') throw invalid('reason', 'is required');
+  const cancelled = await store.setStatus(tx, filing.id, 'cancelled', {
+    review_reason: reason,
+    end_date: today < filing.begin_date ? filing.begin_date : today,
+    ended: true,
+  });
+  await store.reportNational(tx, cancelled, certno, 'cancelled', actorName(actor!));
+  await audit(tx, actor!, 'cancel', 'filing', filing.filing_no, { reason });
+  return cancelled;
+}
+
+export async function review(
+  tx: Queryable,
+  actor: Principal | undefined,
+  id: number,
+  decision: { approve: boolean; reason: string },
+): Promise<Filing> {
+  const filing = await store.filingById(tx, id, true);
+  if (!filing) throw notFound(`filing ${id}`);
+  authorize(actor, 'filing.review', { region: filing.insuplc_admdvs });
+  if (filing.status !== 'pending_review') throw new DomainError('business_rule', `This filing is ${filing.status}, not waiting for review.`);
+  if (!decision.approve && decision.reason.trim() === '') throw invalid('reason', 'is required when rejecting: the person reads it');
+  const overview = await getPersonOverview(tx, actor, filing.psn_no);
+  const decided = await store.setStatus(tx, id, decision.approve ? 'active' : 'rejected', {
+    review_reason: decision.reason.trim() || null,
+    reviewed_by: actorName(actor),
+    ...(decision.approve ? {} : { ended: true }),
+  });
+  await store.reportNational(tx, decided, overview.person.certno, decision.approve ? 'approved' : 'rejected', actorName(actor));
+  await audit(tx, actor, decision.approve ? 'approve' : 'reject', 'filing', filing.filing_no, { reason: decision.reason });
+  return decided;
+}
+
+/** A person's filings with today's status, and the national record across every channel. */
+export async function filingsOf(tx: Queryable, actor: Principal | undefined, psnNo: string, today: string) {
+  const overview = await getPersonOverview(tx, actor, psnNo);
+  const filings = await store.filingsOfPerson(tx, psnNo);
+  return {
+    person: { psn_no: psnNo, name: overview.person.name, insuplc_admdvs: overview.person.insuplc_admdvs },
+    filings: filings.map((f) => ({ ...f, status: statusOn(f, today) })),
+    national_records: (await store.nationalRecordsOf(tx, psnNo)).map((r) => ({ ...r, status: statusOn(r, today) })),
+  };
+}
+
+export async function search(
+  tx: Queryable,
+  actor: Principal | undefined,
+  filter: { status?: string; kind?: string; area?: string; psn_no?: string; page: number; page_size: number },
+) {
+  if (!actor) throw new DomainError('unauthenticated', 'Sign in first.');
+  if (actor.kind !== 'insured_agency' && actor.kind !== 'national' && actor.kind !== 'system') {
+    throw new DomainError('forbidden', 'Filings are searched by the insured place agencies.');
+  }
+  return store.searchFilings(tx, { ...filter, region: regionScope(actor) });
+}
+
+export async function counts(tx: Queryable, actor: Principal | undefined) {
+  if (!actor) throw new DomainError('unauthenticated', 'Sign in first.');
+  if (actor.kind !== 'insured_agency' && actor.kind !== 'national' && actor.kind !== 'system') {
+    throw new DomainError('forbidden', 'Filing statistics are for the insured place agencies.');
+  }
+  return store.countsByKindAndArea(tx, regionScope(actor));
+}
+
+/**
+ * Is the person covered for cross-regional direct settlement in `place` on
+ * `date`? Read from the national filing database, as a treatment place would.
+ */
+export async function coverage(
+  tx: Queryable,
+  actor: Principal | undefined,
+  q: { psn_no: string; place: string; date: string; insutype?: string },
+): Promise<Coverage> {
+  authorize(actor, 'coverage.read', { region: q.place });
+  const insurance = await insuranceOn(tx, q.psn_no, q.insutype ?? null, q.date);
+  const records = await store.nationalLiveRecords(tx, q.psn_no, insurance.insutype);
+  return coverageOn(records, { place: q.place, date: q.date, insuredArea: insurance.insuplc_admdvs, enrolmentActive: insurance.active });
+}
