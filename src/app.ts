@@ -11,6 +11,7 @@ import { routes as peopleRoutes } from './people/routes.ts';
 import { routes as institutionRoutes } from './institutions/routes.ts';
 import { routes as catalogRoutes } from './catalog/routes.ts';
 import { routes as policyRoutes } from './policy/routes.ts';
+import { routes as filingRoutes } from './filing/routes.ts';
 import { errorHandler, problem, sendProblem } from './http/problem.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { loggerOptions } from './http/logging.ts';
@@ -63,7 +64,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   );
   registerMetrics(app);
 
-  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes]) {
+  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes]) {
     await module(app, deps);
   }
   if (opts.webDir) await registerWeb(app, opts.webDir);

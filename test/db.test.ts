@@ -71,6 +71,20 @@ describe('audit_log', () => {
   });
 });
 
+describe('db.query', () => {
+  it('answers correctly after a failed parameterised query', async () => {
+    // On PGlite a failed extended-protocol query used to leave its last reply in
+    // flight, so the next queries read each other's answers.
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        db.query(`INSERT INTO region (code, level, parent, name_zh, name_en) VALUES ($1, 1, NULL, 'x', 'x')`, ['bad']),
+      ).rejects.toMatchObject(checkViolation);
+      expect((await db.query('SELECT $1::int AS n', [i])).rows).toEqual([{ n: i }]);
+      expect((await db.query(`SELECT name_en FROM region WHERE code = '110000'`)).rows).toEqual([{ name_en: 'Beijing' }]);
+    }
+  });
+});
+
 describe('db.tx', () => {
   it('commits what a resolving function wrote', async () => {
     const value = await db.tx(async (tx) => {

@@ -55,7 +55,21 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
 function wrapPool(pool: pg.Pool, kind: Db['kind']): Db {
   return {
     kind,
-    query: (text, params) => pool.query(text, params as unknown[]),
+    query:
+      kind === 'pglite'
+        ? // pool.query() discards the client after an SQL error, and PGlite's adapter hands the
+          // one shared connection to the next client while the failed extended-protocol query's
+          // ReadyForQuery is still in flight: the next query then reads the wrong replies.
+          // Keeping the client (release() without the error) lets it wait for that reply.
+          async (text, params) => {
+            const client = await pool.connect();
+            try {
+              return await client.query(text, params as unknown[]);
+            } finally {
+              client.release();
+            }
+          }
+        : (text, params) => pool.query(text, params as unknown[]),
     async tx(fn) {
       const client = await pool.connect();
       try {

@@ -68,7 +68,7 @@ export async function file(tx: Queryable, actor: Principal | undefined, input: F
   if (issues.length) throw invalidMany(issues, 'the filing was not made');
 
   const live = await store.liveFilingForUpdate(tx, input.psn_no, input.insutype);
-  const stillLive = live && live.id !== replaces?.id ? await settleExpiry(tx, live, overview.person.certno, today, actor) : null;
+  const stillLive = live ? await settleExpiry(tx, live, overview.person.certno, today, actor) : null;
   if (stillLive) {
     throw new DomainError(
       'conflict',
@@ -139,9 +139,18 @@ export async function changeArea(
   const { filing: old, certno } = await ownFiling(tx, actor, id);
   await requireChangeable(tx, old, today, 'changed');
   if (change.area === old.area) throw invalid('area', 'is the area of the current filing already');
-  const result = await file(tx, actor, { psn_no: old.psn_no, insutype: old.insutype, kind: old.kind, area: change.area, begin_date: change.begin_date, channel: change.channel, proof: old.proof, ...(old.agent ? { agent: old.agent } : {}) }, today, old);
-  const ended = await store.setStatus(tx, old.id, 'changed', { end_date: addDays(change.begin_date, -1) < old.begin_date ? old.begin_date : addDays(change.begin_date, -1), ended: true });
+  // The old filing ends first so the new one is the person's only live filing; a
+  // refusal of the new one rolls both back.
+  const dayBefore = addDays(change.begin_date, -1);
+  const ended = await store.setStatus(tx, old.id, 'changed', { end_date: dayBefore < old.begin_date ? old.begin_date : dayBefore, ended: true });
   await store.reportNational(tx, ended, certno, 'changed', actorName(actor!));
+  const result = await file(
+    tx,
+    actor,
+    { psn_no: old.psn_no, insutype: old.insutype, kind: old.kind, area: change.area, begin_date: change.begin_date, channel: change.channel, proof: old.proof, ...(old.agent ? { agent: old.agent } : {}) },
+    today,
+    old,
+  );
   await audit(tx, actor!, 'change', 'filing', old.filing_no, { new_filing: result.filing.filing_no, area: change.area });
   return result;
 }

@@ -1,3 +1,4 @@
+import { conflict } from '../core/errors.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { Filing, FilingInput, FilingStatus, NationalRecord } from './model.ts';
 
@@ -33,7 +34,11 @@ export async function insertFiling(
       f.channel, JSON.stringify(f.proof), f.phone ?? null, f.agent ? JSON.stringify(f.agent) : null, f.acted_by,
       f.replaces_id, f.late,
     ],
-  );
+  ).catch((err: { code?: string; constraint?: string }) => {
+    // Two requests racing past the live-filing check meet the unique index.
+    if (err.code === '23505' && err.constraint === 'filing_one_live') throw conflict('Already filed, no need to file again: another filing was just made for this person.');
+    throw err;
+  });
   return r.rows[0]!;
 }
 

@@ -95,7 +95,7 @@ function Overview({ view, audience }: { view: PersonView; audience: 'self' | 'ag
                   <Facts
                     items={[
                       [t('qual.validity'), q.end_date ? t('common.dateRange', { from: q.begin_date, to: q.end_date }) : `${t('common.fromDate', { from: q.begin_date })} · ${t('common.openEnded')}`],
-                      [t('person.insuplc'), regionName(q.insuplc_admdvs)],
+                      ...(q.insuplc_admdvs !== person.insuplc_admdvs ? ([[t('person.insuplc'), regionName(q.insuplc_admdvs)]] as [string, string][]) : []),
                     ]}
                   />
                 </li>

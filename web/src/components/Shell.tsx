@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Me } from '../api.ts';
+import { useRegionIndex } from '../data.ts';
 import { useI18n } from '../i18n.tsx';
 import { inSection, navFor } from '../nav.ts';
 import { Link } from '../router.tsx';
@@ -16,9 +17,11 @@ export function LangSwitch() {
 }
 
 export function Shell({ me, path, onSignOut, children }: { me: Me; path: string; onSignOut: () => void; children: ReactNode }) {
-  const { t } = useI18n();
+  const { t, nameOf } = useI18n();
+  const regions = useRegionIndex();
   const items = navFor(me.role);
-  const who = [t(`role.${me.role}`), me.role === 'person' ? null : me.region_name].filter(Boolean).join(' · ');
+  const region = me.role === 'person' || !me.region ? null : nameOf(regions.get(me.region), me.region_name ?? me.region);
+  const who = [t(`role.${me.role}`), region].filter(Boolean).join(' · ');
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

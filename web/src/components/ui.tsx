@@ -160,6 +160,7 @@ export function SelectField({ label, value, options, onChange, allLabel, name }:
 export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (p: number) => void }) {
   const { t } = useI18n();
   const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (pages === 1 && page === 1) return <p className="pager-status pager-single">{t('common.total', { total })}</p>;
   return (
     <nav className="pager" aria-label={t('common.pageOf', { page, pages })}>
       <button type="button" className="btn btn-secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>

@@ -46,11 +46,15 @@ export function Policies({ me, query }: { me: Me; query: URLSearchParams }) {
   );
 }
 
-export function usePolicyTitle(): (p: Pick<PolicySummary, 'pooling_area' | 'insutype'> & { name?: string | null | undefined }) => string {
+/**
+ * "Harbin · Employee basic medical insurance": built from the codes so it reads
+ * in the chosen language; the document's own name (in the agency's words) is shown beside it.
+ */
+export function usePolicyTitle(): (p: Pick<PolicySummary, 'pooling_area' | 'insutype'>) => string {
   const { nameOf } = useI18n();
   const regions = useRegionIndex();
   const insutypes = useCodes('insutype');
-  return (p) => p.name || `${nameOf(regions.get(p.pooling_area), p.pooling_area)} · ${nameOf(insutypes.find((c) => c.code === p.insutype), p.insutype)}`;
+  return (p) => `${nameOf(regions.get(p.pooling_area), p.pooling_area)} · ${nameOf(insutypes.find((c) => c.code === p.insutype), p.insutype)}`;
 }
 
 function PolicyList({ items }: { items: PolicySummary[] }) {
@@ -88,6 +92,12 @@ function PolicyList({ items }: { items: PolicySummary[] }) {
                   <Link to={`/policies/${p.id}`} className="strong">
                     {title(p)}
                   </Link>
+                  {p.name && (
+                    <>
+                      <br />
+                      <small className="muted">{p.name}</small>
+                    </>
+                  )}
                 </td>
                 <td>{nameOf(regions.get(p.pooling_area), p.pooling_area)}</td>
                 <td>{nameOf(insutypes.find((c) => c.code === p.insutype), p.insutype)}</td>
@@ -106,6 +116,7 @@ function PolicyList({ items }: { items: PolicySummary[] }) {
         <li key={p.id}>
           <Link to={`/policies/${p.id}`} className="card item-card item-link">
             <span className="item-title">{title(p)}</span>
+            {p.name && <span className="muted">{p.name}</span>}
             <span className="badges">
               {state(p)}
               <Badge>{nameOf(insutypes.find((c) => c.code === p.insutype), p.insutype)}</Badge>

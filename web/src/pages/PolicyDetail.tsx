@@ -36,10 +36,11 @@ function PolicyView({ policy }: { policy: PolicyVersion }) {
 
   return (
     <div className="stack policy">
-      <PageHeader title={title({ ...policy, name: doc.name })} />
+      <PageHeader title={title(policy)} />
       <Card>
         <Facts
           items={[
+            ...(doc.name ? ([[t('pol.name'), doc.name]] as [string, string][]) : []),
             [t('pol.area'), nameOf(regions.get(policy.pooling_area), policy.pooling_area)],
             [t('pol.scheme'), nameOf(insutypes.find((c) => c.code === policy.insutype), policy.insutype)],
             [
