@@ -12,6 +12,7 @@ import { routes as institutionRoutes } from './institutions/routes.ts';
 import { routes as catalogRoutes } from './catalog/routes.ts';
 import { routes as policyRoutes } from './policy/routes.ts';
 import { routes as filingRoutes } from './filing/routes.ts';
+import { routes as settlementRoutes } from './settlement/routes.ts';
 import { errorHandler, problem, sendProblem } from './http/problem.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { loggerOptions } from './http/logging.ts';
@@ -64,7 +65,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   );
   registerMetrics(app);
 
-  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes]) {
+  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes, settlementRoutes]) {
     await module(app, deps);
   }
   if (opts.webDir) await registerWeb(app, opts.webDir);

@@ -4,6 +4,7 @@ import { authorize, regionScope } from '../auth/permissions.ts';
 import { DomainError, invalidMany, notFound, type FieldIssue } from '../core/errors.ts';
 import { schemaIssues } from '../core/validate.ts';
 import type { Queryable } from '../db/pool.ts';
+import { bp, type Bp } from '../core/money.ts';
 import { mappedHilistCode } from '../institutions/service.ts';
 import { getRegion, provinceOf } from '../reference/service.ts';
 import type { CatalogItem } from './model.ts';
@@ -128,4 +129,12 @@ export async function resolveLocalCode(tx: Queryable, institutionCode: string, m
 /** Which of `codes` the province's catalogue lists in any version (for checking mappings). */
 export async function listedHilistCodes(tx: Queryable, province: string, codes: readonly string[]): Promise<Set<string>> {
   return store.listedCodes(tx, province, codes);
+}
+
+/**
+ * The class-B share an estimate assumes when the person knows only the class-B
+ * total: the median share of the province's class-B items in force.
+ */
+export async function typicalClassBShare(tx: Queryable, province: string, date: string): Promise<Bp> {
+  return bp((await store.medianClassBShare(tx, province, date)) ?? 0);
 }

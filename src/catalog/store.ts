@@ -119,3 +119,14 @@ export async function exportItems(tx: Queryable, province: string | null): Promi
   );
   return r.rows.map(fromRow);
 }
+
+/** The median class-B self-paid share of the items in force in a province, or null if it lists none. */
+export async function medianClassBShare(tx: Queryable, province: string, date: string): Promise<number | null> {
+  const r = await tx.query<{ bp: number | null }>(
+    `SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY selfpay_prop_bp))::int AS bp
+       FROM catalog_item
+      WHERE province = $1 AND chrgitm_lv = '02' AND begndate <= $2 AND (enddate IS NULL OR enddate >= $2)`,
+    [province, date],
+  );
+  return r.rows[0]?.bp ?? null;
+}

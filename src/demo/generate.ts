@@ -1,7 +1,7 @@
 import type { CatalogItem, ItemClass } from '../catalog/model.ts';
 import { certnoFor } from '../core/idcard.ts';
 import { psnNo } from '../core/ids.ts';
-import type { Fen } from '../core/money.ts';
+import { divRoundHalfUp, type Fen } from '../core/money.ts';
 import type { CrossRegionalService, Institution, InstitutionItemMapping, InstitutionKind } from '../institutions/model.ts';
 import type { Enrolment, Gender, PersonRecord } from '../people/model.ts';
 import {
@@ -464,7 +464,7 @@ export function nationalCatalog(seed: number, count = DEFAULT_CATALOG_ITEMS): Na
   return all.filter((i) => chosen.has(i));
 }
 
-const scaled = (fen: number, percent: number) => Math.max(1, Math.round((fen * percent) / 100));
+const scaled = (fen: number, percent: number) => Math.max(1, Number(divRoundHalfUp(BigInt(fen) * BigInt(percent), 100n)));
 
 /**
  * One province's catalogue from the national list: mostly the national class,
@@ -597,7 +597,8 @@ const CONDITIONS: { code: string; minAge: number; p: number; years: number | nul
  * its arguments. Its ID number, card number and e-voucher come from keyed
  * permutations of `i`, so no two persons of one seed share any of them.
  */
-export function personAt(seed: number, nation: Nation, i: number, keys: Keys = keysOf(seed), year = DEFAULT_YEAR): PersonRecord {
+export function personAt(seed: number, nation: Nation, i: number, year = DEFAULT_YEAR): PersonRecord {
+  const keys = keysOf(seed);
   const rng = new Rng(mix32((i ^ keys.identity) >>> 0) ^ seed);
   const identity = permuteBelow(i, IDENTITY_SPACE, keys.identity);
   const sequence = identity % STREAM_SEQUENCES;
@@ -698,11 +699,10 @@ export function* generatePersons(
 ): Generator<PersonRecord[]> {
   if (!Number.isInteger(count) || count < 0 || count > MAX_PERSONS) throw new RangeError(`persons must be 0..${MAX_PERSONS}, got ${count}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
-  const keys = keysOf(seed);
   for (let start = 0; start < count; start += batchSize) {
     const end = Math.min(count, start + batchSize);
     const batch: PersonRecord[] = new Array(end - start);
-    for (let i = start; i < end; i++) batch[i - start] = personAt(seed, nation, i, keys, year);
+    for (let i = start; i < end; i++) batch[i - start] = personAt(seed, nation, i, year);
     yield batch;
   }
 }

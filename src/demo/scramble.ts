@@ -36,14 +36,7 @@ function feistel(x: number, half: number, key: number): number {
 
 /** A keyed permutation of [0, 2^32). */
 export function permute32(x: number, key: number): number {
-  const mask = 0xffff;
-  let l = x >>> 16;
-  let r = x & mask;
-  for (let round = 0; round < 4; round++) {
-    const f = mix32((r ^ Math.imul(key, round + 1)) >>> 0) & mask;
-    [l, r] = [r, (l ^ f) & mask];
-  }
-  return ((l << 16) | r) >>> 0;
+  return feistel(x >>> 0, 16, key);
 }
 
 /**

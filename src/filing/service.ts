@@ -1,6 +1,6 @@
 import { audit } from '../auth/audit.ts';
 import { actorName, type Principal } from '../auth/model.ts';
-import { authorize, regionScope } from '../auth/permissions.ts';
+import { authorize, isAllowed, regionScope } from '../auth/permissions.ts';
 import { addDays } from '../core/clock.ts';
 import { DomainError, invalid, invalidMany, notFound } from '../core/errors.ts';
 import type { Queryable } from '../db/pool.ts';
@@ -231,8 +231,11 @@ export async function coverage(
   actor: Principal | undefined,
   q: { psn_no: string; place: string; date: string; insutype?: string },
 ): Promise<Coverage> {
-  authorize(actor, 'coverage.read', { region: q.place });
   const insurance = await insuranceOn(tx, q.psn_no, q.insutype ?? null, q.date);
+  // The treatment place asks about its visitors; the person (and their insured place) about themselves.
+  if (!actor || !isAllowed(actor, 'coverage.read', { region: q.place })) {
+    authorize(actor, 'person.read', { psnNo: q.psn_no, region: insurance.insuplc_admdvs });
+  }
   const records = await store.nationalLiveRecords(tx, q.psn_no, insurance.insutype);
   return coverageOn(records, { place: q.place, date: q.date, insuredArea: insurance.insuplc_admdvs, enrolmentActive: insurance.active });
 }

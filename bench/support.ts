@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** One figure a bench prints. See the conventions at the top of bench/index.ts. */
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  /** The name of another result of the same run: the table then shows value ÷ that value. */
+  baseline?: string;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Absolute path of a repository file, for scripts that run in another process. */
+export function repoPath(relative: string): string {
+  return fileURLToPath(new URL(`../${relative}`, import.meta.url));
+}
+
+/**
+ * Runs an ES module script in a new Node process (with tsx, as `yidi` runs) and
+ * returns the JSON it prints on its last stdout line. For start-up figures: a
+ * process that has already loaded PGlite would start it faster than a user's
+ * would. `performance.now()` inside the script counts from that process's start.
+ */
+export function inFreshProcess<T>(script: string): T {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T;
+}
