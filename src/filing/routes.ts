@@ -63,6 +63,28 @@ export const routes: RouteModule = async (app, { db, clock }) => {
     async (request) => db.tx((tx) => filing.filingsOf(tx, request.principal, request.params.psn_no, today(clock))),
   );
 
+  app.get(
+    '/api/persons/:psn_no/institutions',
+    {
+      schema: {
+        tags: ['filing'],
+        summary: "Find networked institutions, each saying whether the person's filing covers it",
+        params: Type.Object({ psn_no: Type.String() }),
+        querystring: Type.Object({
+          admdvs: Type.Optional(Area),
+          kind: Type.Optional(Type.Union([Type.Literal('hospital'), Type.Literal('clinic'), Type.Literal('pharmacy')])),
+          level: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])),
+          service: Type.Optional(Type.Union([Type.Literal('inpatient'), Type.Literal('outpatient'), Type.Literal('pharmacy')])),
+          disease: Type.Optional(Type.String()),
+          q: Type.Optional(Type.String({ maxLength: 50 })),
+          page: Type.Integer({ minimum: 1, default: 1 }),
+          page_size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+        }),
+      },
+    },
+    async (request) => filing.institutionsFor(db, request.principal, request.params.psn_no, request.query, today(clock)),
+  );
+
   app.post(
     '/api/filings/:id/change',
     {

@@ -4,6 +4,7 @@ import { authorize, isAllowed, regionScope } from '../auth/permissions.ts';
 import { addDays } from '../core/clock.ts';
 import { DomainError, invalid, invalidMany, notFound } from '../core/errors.ts';
 import type { Queryable } from '../db/pool.ts';
+import { searchInstitutions, type InstitutionQuery } from '../institutions/service.ts';
 import { getPersonOverview, insuranceOn, type PersonOverview } from '../people/service.ts';
 import { policyInForce } from '../policy/service.ts';
 import { getRegion } from '../reference/service.ts';
@@ -238,4 +239,28 @@ export async function coverage(
   }
   const records = await store.nationalLiveRecords(tx, q.psn_no, insurance.insutype);
   return coverageOn(records, { place: q.place, date: q.date, insuredArea: insurance.insuplc_admdvs, enrolmentActive: insurance.active });
+}
+
+/**
+ * "Check the point" before travelling: networked institutions matching the
+ * search, each saying whether the person's filing covers it.
+ */
+export async function institutionsFor(
+  tx: Queryable,
+  actor: Principal | undefined,
+  psnNo: string,
+  query: InstitutionQuery,
+  today: string,
+) {
+  const overview = await getPersonOverview(tx, actor, psnNo);
+  const insurance = await insuranceOn(tx, psnNo, null, today);
+  const records = await store.nationalLiveRecords(tx, psnNo, insurance.insutype);
+  const found = await searchInstitutions(tx, { ...query, status: 'active' });
+  return {
+    ...found,
+    items: found.items.map((inst) => {
+      const c = coverageOn(records, { place: inst.admdvs, date: today, insuredArea: overview.person.insuplc_admdvs, enrolmentActive: insurance.active });
+      return { ...inst, covered: c.covered, covered_by: c.filing?.filing_no ?? null };
+    }),
+  };
 }
