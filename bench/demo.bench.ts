@@ -11,6 +11,7 @@ import { generatePersons } from '../src/demo/generate.ts';
 import { buildNation } from '../src/demo/nation.ts';
 import { seedDemo } from '../src/demo/service.ts';
 import { chronicDiseases, regions } from '../src/reference/service.ts';
+import type { BenchResult } from './support.ts';
 
 /**
  * How fast `yidi demo` builds a nation: persons per second through the real
@@ -18,34 +19,31 @@ import { chronicDiseases, regions } from '../src/reference/service.ts';
  * pure generation rate with no database, and the peak memory of each run. Each
  * measurement runs in its own process so its peak RSS is its own.
  *
- * YIDI_BENCH_PERSONS sets the number of persons (default 1 000 000).
+ * YIDI_BENCH_PERSONS sets the number of persons (default 1 000 000: about
+ * three minutes on PGlite on the 2-core reference machine).
  */
-
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-}
 
 type Target = 'generate' | 'pglite' | 'postgres';
 
 const SEED = 1;
+const GENERATION = 'demo generation, no database';
+const PGLITE = 'PGlite data dir';
 const persons = () => Number(process.env.YIDI_BENCH_PERSONS ?? 1_000_000);
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-async function measureGeneration(n: number): Promise<Figure[]> {
+async function measureGeneration(n: number): Promise<BenchResult[]> {
   const nation = buildNation(regions, chronicDiseases);
   const started = performance.now();
   let made = 0;
   for (const batch of generatePersons(SEED, nation, n)) made += batch.length;
   const seconds = (performance.now() - started) / 1000;
   return [
-    { name: 'demo generation (no database)', value: Math.round(made / seconds), unit: 'persons/s' },
+    { name: GENERATION, value: Math.round(made / seconds), unit: 'persons/s' },
     { name: 'demo generation peak RSS', value: peakRssMiB(), unit: 'MiB' },
   ];
 }
 
-async function measureSeed(db: Db, label: string, n: number): Promise<Figure[]> {
+async function measureSeed(db: Db, label: string, n: number, baseline: string): Promise<BenchResult[]> {
   await migrate(db);
   const started = performance.now();
   const phaseStart = new Map<string, number>();
@@ -60,21 +58,24 @@ async function measureSeed(db: Db, label: string, n: number): Promise<Figure[]> 
   const total = (performance.now() - started) / 1000;
   const personSeconds = (phaseStart.get('accounts')! - phaseStart.get('persons')!) / 1000;
   return [
-    { name: `demo persons on ${label}`, value: Math.round(n / personSeconds), unit: 'persons/s' },
-    { name: `demo whole nation on ${label}`, value: Math.round(total * 10) / 10, unit: 's' },
-    { name: `demo peak RSS on ${label}`, value: peakRssMiB(), unit: 'MiB' },
+    { name: `demo persons, ${label}`, value: Math.round(n / personSeconds), unit: 'persons/s', baseline },
+    { name: `demo whole nation, ${label}`, value: Math.round(total * 10) / 10, unit: 's' },
+    { name: `demo peak RSS, ${label}`, value: peakRssMiB(), unit: 'MiB' },
   ];
 }
 
-async function measure(target: Target, n: number): Promise<Figure[]> {
+async function measure(target: Target, n: number): Promise<BenchResult[]> {
   if (target === 'generate') return measureGeneration(n);
   if (target === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yidi-bench-demo-'));
-    const db = await openDb({ dataDir: dir });
     try {
-      return await measureSeed(db, 'PGlite', n);
+      const db = await openDb({ dataDir: dir });
+      try {
+        return await measureSeed(db, PGLITE, n, GENERATION);
+      } finally {
+        await db.close();
+      }
     } finally {
-      await db.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -83,14 +84,17 @@ async function measure(target: Target, n: number): Promise<Figure[]> {
   const name = `yidi_bench_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
-  const db = await openDb({ databaseUrl: dbUrl.toString() });
   try {
-    return await measureSeed(db, 'PostgreSQL', n);
+    await admin.query(`CREATE DATABASE ${name}`);
+    const dbUrl = new URL(url);
+    dbUrl.pathname = `/${name}`;
+    const db = await openDb({ databaseUrl: dbUrl.toString() });
+    try {
+      return await measureSeed(db, 'PostgreSQL', n, `demo persons, ${PGLITE}`);
+    } finally {
+      await db.close();
+    }
   } finally {
-    await db.close();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
@@ -98,26 +102,19 @@ async function measure(target: Target, n: number): Promise<Figure[]> {
 
 const self = fileURLToPath(import.meta.url);
 
-function inChild(target: Target): Figure[] {
+function inChild(target: Target): BenchResult[] {
   const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--worker', target], {
     env: process.env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 20,
   });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as Figure[];
+  return JSON.parse(out.trim().split('\n').at(-1)!) as BenchResult[];
 }
 
-export async function run(): Promise<Figure[]> {
+export async function run(): Promise<BenchResult[]> {
   const targets: Target[] = ['generate', 'pglite', ...(process.env.DATABASE_URL ? (['postgres'] as const) : [])];
-  const figures = targets.flatMap(inChild);
-  const generation = figures[0]!.value;
-  for (const f of [...figures]) {
-    if (f.unit === 'persons/s' && f !== figures[0]) {
-      figures.push({ name: `${f.name} vs generation`, value: Math.round((f.value / generation) * 1000) / 1000, unit: 'ratio' });
-    }
-  }
-  return figures;
+  return targets.flatMap(inChild);
 }
 
 if (process.argv[1] === self) {
@@ -125,7 +122,6 @@ if (process.argv[1] === self) {
   if (i > 0) {
     process.stdout.write(`${JSON.stringify(await measure(process.argv[i + 1] as Target, persons()))}\n`);
   } else {
-    console.log(`demo bench, ${persons().toLocaleString('en')} persons`);
-    for (const f of await run()) console.log(`  ${f.name.padEnd(40)} ${String(f.value).padStart(10)} ${f.unit}`);
+    console.log(JSON.stringify(await run(), null, 2));
   }
 }

@@ -19,7 +19,10 @@ marker=.yidi-pg-throwaway
 log() { printf 'pg-throwaway: %s\n' "$*" >&2; }
 
 find_bin() {
-  if [ -n "${PG_BIN:-}" ]; then printf '%s\n' "$PG_BIN"; return; fi
+  if [ -n "${PG_BIN:-}" ]; then
+    [ -x "$PG_BIN/pg_ctl" ] || { log "PG_BIN=$PG_BIN has no pg_ctl"; exit 1; }
+    printf '%s\n' "$PG_BIN"; return
+  fi
   if [ -x /usr/lib/postgresql/15/bin/pg_ctl ]; then printf '%s\n' /usr/lib/postgresql/15/bin; return; fi
   local newest
   newest=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
@@ -46,16 +49,20 @@ free_port() {
 
 start() {
   local env_file=${1:-}
-  local bin dir port url
+  local bin port url
+  ready=
   bin=$(find_bin)
+  # dir and ready are global: the EXIT trap below runs after this function has returned.
   dir=$(mktemp -d "${TMPDIR:-/tmp}/yidi-pg.XXXXXX")
   touch "$dir/$marker"
+  # Whatever stops start half-way (an error, Ctrl-C) removes what it made.
+  trap '[ -n "$ready" ] || stop "$dir"' EXIT
+  trap 'exit 130' INT TERM
   if [ "$(id -u)" = 0 ]; then chown -R postgres: "$dir"; fi
   log "initdb ($("$bin/postgres" --version)) in $dir"
   if ! as_owner "$dir" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
       --no-sync --no-instructions >"$dir/initdb.log" 2>&1; then
     cat "$dir/initdb.log" >&2
-    rm -rf "$dir"
     exit 1
   fi
   # The port is free when probed; another process could take it before the
@@ -71,7 +78,6 @@ start() {
   done
   if [ -z "$port" ]; then
     cat "$dir/server.log" >&2 || true
-    rm -rf "$dir"
     log "the server did not start"
     exit 1
   fi
@@ -79,10 +85,12 @@ start() {
     "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres && break
     sleep 0.5
   done
-  "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres || { log "not ready after 30 s"; stop "$dir"; exit 1; }
+  "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres || { log "not ready after 30 s"; exit 1; }
   url="postgres://postgres@127.0.0.1:$port/postgres"
-  printf 'export DATABASE_URL=%s\nexport PG_THROWAWAY_DIR=%s\n' "$url" "$dir" | tee "$dir/env"
+  printf 'export DATABASE_URL=%s\nexport PG_THROWAWAY_DIR=%s\n' "$url" "$dir" >"$dir/env"
   if [ -n "$env_file" ]; then cp "$dir/env" "$env_file"; fi
+  cat "$dir/env"
+  ready=1
   log "ready at $url"
 }
 

@@ -105,6 +105,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web portal in a browser', () => {
     await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage });
   }
 
+  /** Scrolls an element to just below the sticky header, so a phone screenshot shows it. */
+  async function scrollTo(page: Page, id: string) {
+    await page.evaluate(`document.getElementById(${JSON.stringify(id)}).scrollIntoView(); window.scrollBy(0, -140)`);
+  }
+
   async function htmlLang(page: Page): Promise<string | null> {
     return page.locator('html').getAttribute('lang');
   }
@@ -296,11 +301,13 @@ describe.skipIf(!existsSync(CHROMIUM))('web portal in a browser', () => {
       await page.getByTestId('policies').locator('a').first().click();
       await page.locator('.benefit-card').first().waitFor();
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await scrollTo(page, 'benefits');
       await shot(page, 'phone-policy-zh');
       await page.getByRole('button', { name: '切换到英文' }).click();
       await expect.poll(() => page.locator('#benefits').innerText()).toBe('Benefits');
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       expect(await untranslated(page)).toEqual([]);
+      await scrollTo(page, 'benefits');
       await shot(page, 'phone-policy-en');
       expect(errors).toEqual([]);
     } finally {

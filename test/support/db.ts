@@ -15,7 +15,7 @@ import { loadMigrations, migrate } from '../../src/db/migrate.ts';
  * Both start from a migrated template rather than migrating each time: a PGlite
  * initdb costs seconds, a copy of a migrated data directory a fraction of that.
  * The template is keyed by a hash of the migrations (and the PGlite version), so
- * editing a migration makes a new one; the old ones are left to be cleaned up.
+ * editing a migration makes a new one.
  */
 export async function testDb(): Promise<Db> {
   const url = process.env.DATABASE_URL;
@@ -48,10 +48,30 @@ function pgliteTemplate(): Promise<Blob> {
       const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
       fs.writeFileSync(tmp, await buildPgliteTemplate());
       fs.renameSync(tmp, file);
+      pruneOldTemplates(path.basename(file));
+    } else {
+      // Marks it as in use for pruneOldTemplates.
+      const now = new Date();
+      fs.utimesSync(file, now, now);
     }
     return new Blob([fs.readFileSync(file)]);
   })();
   return pgliteTemplateBlob;
+}
+
+// Each edit of a migration leaves a 40 MB template behind; those not used for an hour
+// are from earlier edits (or another checkout that will rebuild its own).
+function pruneOldTemplates(keep: string): void {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith('yidi-pglite-template-') || name === keep) continue;
+    const file = path.join(os.tmpdir(), name);
+    try {
+      if (fs.statSync(file).mtimeMs < hourAgo) fs.rmSync(file, { force: true });
+    } catch {
+      // removed by another worker meanwhile
+    }
+  }
 }
 
 // Migrated through openDb like the server does, on disk so that a plain PGlite

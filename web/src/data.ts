@@ -1,17 +1,21 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, type ChronicDisease, type CodeEntry, type Region } from './api.ts';
 
-export type Loadable<T> =
+type State<T> =
   | { state: 'loading'; data: undefined; error: undefined }
   | { state: 'ready'; data: T; error: undefined }
   | { state: 'error'; data: undefined; error: ApiError };
 
-/** GETs `path` (null: nothing to fetch yet) and re-fetches when it changes; stale answers are dropped. */
+export type Loadable<T> = State<T> & { reload: () => void };
+
+/** GETs `path` (null: nothing to fetch yet) and re-fetches when it changes or on `reload`; stale answers are dropped. */
 export function useFetch<T>(path: string | null): Loadable<T> {
-  const [result, setResult] = useState<{ path: string | null; value: Loadable<T> }>({
+  const [result, setResult] = useState<{ path: string | null; value: State<T> }>({
     path: null,
     value: { state: 'loading', data: undefined, error: undefined },
   });
+  const [attempt, setAttempt] = useState(0);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
   useEffect(() => {
     if (path === null) return;
     const ctl = new AbortController();
@@ -25,9 +29,9 @@ export function useFetch<T>(path: string | null): Loadable<T> {
       },
     );
     return () => ctl.abort();
-  }, [path]);
+  }, [path, attempt]);
   // Until the effect for a new path runs, the previous answer must not pass for this one.
-  return result.path === path ? result.value : { state: 'loading', data: undefined, error: undefined };
+  return { ...(result.path === path ? result.value : { state: 'loading', data: undefined, error: undefined }), reload };
 }
 
 /**

@@ -56,7 +56,7 @@ function Overview({ view, audience }: { view: PersonView; audience: 'self' | 'ag
         ) : (
           <ul className="plain-list">
             {enrolments.map((e) => (
-              <li key={e.insutype} className="list-item">
+              <li key={e.insutype} className="list-item enrolment">
                 <div className="list-item-head">
                   <span className="list-item-title">{nameOf(insutypes.find((c) => c.code === e.insutype), e.insutype)}</span>
                   <Badge tone={e.status === 'active' ? 'good' : 'warn'}>{tCode(t, 'status', e.status)}</Badge>
@@ -86,7 +86,7 @@ function Overview({ view, audience }: { view: PersonView; audience: 'self' | 'ag
               const disease = diseases.find((d) => d.code === q.disease_code);
               const state = q.begin_date > today ? 'pending' : q.end_date !== null && q.end_date < today ? 'expired' : 'valid';
               return (
-                <li key={`${q.disease_code}:${q.begin_date}`} className="list-item">
+                <li key={`${q.disease_code}:${q.begin_date}`} className="list-item enrolment">
                   <div className="list-item-head">
                     <span className="list-item-title">{nameOf(disease, q.disease_code)}</span>
                     <Badge tone={state === 'valid' ? 'good' : state === 'pending' ? 'info' : 'neutral'}>{t(`qual.${state}`)}</Badge>

@@ -71,7 +71,7 @@ export function errorMessage(t: Translate, error: ApiError): string {
   return error.detail ?? error.title;
 }
 
-export function ErrorBox({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
+export function ErrorBox({ error, onRetry }: { error: ApiError; onRetry?: (() => void) | undefined }) {
   const { t } = useI18n();
   return (
     <div className="alert alert-error" role="alert">
@@ -108,7 +108,11 @@ export function Loading() {
 /** Renders the loading and error states of a fetch, and `children` with the data once it is there. */
 export function Loaded<T>({ value, children }: { value: Loadable<T>; children: (data: T) => ReactNode }) {
   if (value.state === 'loading') return <Loading />;
-  if (value.state === 'error') return <ErrorBox error={value.error} />;
+  if (value.state === 'error') {
+    // Only a network failure or a server error may go away by trying again.
+    const transient = value.error.status === 0 || value.error.status >= 500;
+    return <ErrorBox error={value.error} onRetry={transient ? value.reload : undefined} />;
+  }
   return <>{children(value.data)}</>;
 }
 

@@ -34,18 +34,36 @@ export function Institutions({ me, query }: { me: Me; query: URLSearchParams }) 
   const value = useFetch<Page<Institution>>(path);
   const change = (changes: Record<string, string>) => setQuery({ ...changes, page: null }, { replace: true });
   const hasFilters = f.province || f.kind || f.level || f.service || f.q;
+  const wide = useWide();
+  const region = <RegionFilter province={f.province} area={f.area} onChange={(province, area) => change({ province, area })} />;
+  const more = (
+    <>
+      <SelectField name="kind" label={t('filter.kind')} value={f.kind} allLabel={t('common.all')} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} onChange={(kind) => change({ kind })} />
+      <SelectField name="level" label={t('filter.level')} value={f.level} allLabel={t('common.all')} options={LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))} onChange={(level) => change({ level })} />
+      <SelectField name="service" label={t('filter.service')} value={f.service} allLabel={t('common.all')} options={SERVICES.map((s) => ({ value: s, label: t(`service.${s}`) }))} onChange={(service) => change({ service })} />
+    </>
+  );
 
   return (
     <>
       <PageHeader title={t(me.role === 'person' ? 'inst.findTitle' : 'inst.title')} intro={t('inst.intro')} />
       <section className="filters card" aria-label={t('filter.title')}>
         <SearchBox label={t('filter.name')} placeholder={t('filter.namePlaceholder')} value={f.q} onSearch={(q) => change({ q })} />
-        <div className="filter-grid">
-          <RegionFilter province={f.province} area={f.area} onChange={(province, area) => change({ province, area })} />
-          <SelectField name="kind" label={t('filter.kind')} value={f.kind} allLabel={t('common.all')} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} onChange={(kind) => change({ kind })} />
-          <SelectField name="level" label={t('filter.level')} value={f.level} allLabel={t('common.all')} options={LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))} onChange={(level) => change({ level })} />
-          <SelectField name="service" label={t('filter.service')} value={f.service} allLabel={t('common.all')} options={SERVICES.map((s) => ({ value: s, label: t(`service.${s}`) }))} onChange={(service) => change({ service })} />
-        </div>
+        {wide ? (
+          <div className="filter-grid">
+            {region}
+            {more}
+          </div>
+        ) : (
+          <>
+            <div className="filter-grid">{region}</div>
+            {/* On a phone the results matter more than the rarely used filters: fold them away unless in use. */}
+            <details className="more-filters" open={Boolean(f.kind || f.level || f.service)}>
+              <summary>{t('filter.more')}</summary>
+              <div className="filter-grid">{more}</div>
+            </details>
+          </>
+        )}
         {hasFilters && (
           <button type="button" className="btn btn-link" onClick={() => setQuery({ province: null, area: null, kind: null, level: null, service: null, q: null, page: null }, { replace: true })}>
             {t('common.clear')}
