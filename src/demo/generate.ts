@@ -875,7 +875,7 @@ function personaSpecs(year: number, today: string): PersonaSpec[] {
           begin: addMonths(today, -40),
           end: null,
           channel: 'local_platform',
-          agent: { name: '刘芳', relation: '子女' },
+          agent: { name: '刘芳', certno: certnoFor(`${GUANGZHOU.slice(0, 4)}06`, '1984-03-18', 996), relation: '子女' },
         },
       ],
       needs: { services: ['outpatient'], chronic_diseases: [DIALYSIS] },

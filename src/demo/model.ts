@@ -15,7 +15,7 @@ export interface PersonaFiling {
   end: string | null;
   channel: FilingChannel;
   /** someone who filed on the person's behalf */
-  agent?: { name: string; relation: string };
+  agent?: { name: string; certno: string; relation: string };
   /** for a referral: the insured-place hospital that referred the person */
   referred_by?: string;
 }

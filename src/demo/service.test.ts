@@ -72,6 +72,23 @@ describe('seedDemo', () => {
     expect(session.me).toMatchObject({ role: 'person', psn_no: p.psn_no });
   });
 
+  it("records the personas' filings through the filing service, as the national filing database shows them", async () => {
+    const statuses = async (persona: string) => {
+      const psn = creds.persons.find((p) => p.persona === persona)!.psn_no;
+      const r = await db.query('SELECT kind, status, channel FROM national_filing WHERE psn_no = $1 ORDER BY begin_date', [psn]);
+      return r.rows.map((x) => `${x.kind}/${x.status}/${x.channel}`);
+    };
+    expect(await statuses('resettled_retiree')).toEqual(['resettled_retiree/active/national_app']);
+    expect(await statuses('stationed_worker')).toEqual(['stationed_worker/active/mini_program']);
+    expect(await statuses('referral')).toEqual(['referral/active/local_platform']);
+    expect(await statuses('traveller')).toEqual(['other_temporary/expired/mini_program', 'other_temporary/active/mini_program']);
+    expect(await statuses('dialysis')).toEqual(['long_term_resident/active/local_platform']);
+    expect(await statuses('unfiled')).toEqual([]);
+    const dialysis = creds.persons.find((p) => p.persona === 'dialysis')!;
+    const agent = await db.query('SELECT agent FROM filing WHERE psn_no = $1', [dialysis.psn_no]);
+    expect(agent.rows[0].agent).toMatchObject({ name: '刘芳', relation: '子女' });
+  });
+
   it('refuses a second nation in the same database, naming the phase', async () => {
     await expect(seedDemo(db, { seed: 1, persons: 1, institutions: 0, catalogItems: 60 })).rejects.toThrow(/while writing policies/);
   });

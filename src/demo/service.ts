@@ -5,7 +5,7 @@ import { createInstitutionKey, createPersonLogin, createStaffUser } from '../aut
 import { importCatalog } from '../catalog/service.ts';
 import { systemClock, today as todayOf } from '../core/clock.ts';
 import { DomainError, invalid } from '../core/errors.ts';
-import type { Db } from '../db/pool.ts';
+import type { Db, Queryable } from '../db/pool.ts';
 import { importInstitutions, importItemMappings } from '../institutions/service.ts';
 import { importPersons } from '../people/service.ts';
 import { importPolicies } from '../policy/service.ts';
@@ -25,15 +25,19 @@ import {
   nationalCatalog,
   provinceCatalog,
 } from './generate.ts';
-import type { DemoCredentials } from './model.ts';
+import type { DemoCredentials, Persona, PersonaFiling } from './model.ts';
 import { buildNation, type Nation } from './nation.ts';
 import { generatePolicies } from './policies.ts';
+import { file as fileFiling, review as reviewFiling } from '../filing/service.ts';
+import type { FilingProof } from '../filing/model.ts';
 import { Rng } from './rng.ts';
 import * as store from './store.ts';
 
 export type { DemoCredentials } from './model.ts';
 
 const actor: Principal = { kind: 'system', name: 'demo' };
+/** Policies are in force from this many years before the demo year, so the personas' older filings fall under one. */
+const POLICY_YEARS_BACK = 5;
 
 export interface SeedOptions {
   seed: number;
@@ -102,7 +106,7 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<DemoCredentia
     let done = 0;
     step('policies', 0, nation.areas.length);
     for (const areas of areaChunks) {
-      const policies = areas.flatMap((a) => generatePolicies(policyRng.fork(a.code), a.code, a.province, `${year}-01-01`));
+      const policies = areas.flatMap((a) => generatePolicies(policyRng.fork(a.code), a.code, a.province, `${year - POLICY_YEARS_BACK}-01-01`));
       await db.tx((tx) => importPolicies(tx, actor, { policies }));
       step('policies', (done += areas.length), nation.areas.length);
     }
@@ -145,6 +149,8 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<DemoCredentia
         const r = p.record;
         await createPersonLogin(tx, actor, { psn_no: r.psn_no, username: r.certno, password: p.password, display_name: r.name, insuplc_admdvs: r.insuplc_admdvs });
       }
+      const filed = new Map<string, PersonaFiling[]>();
+      for (const p of personas) filed.set(p.key, await filePersona(tx, p));
       for (const s of staff) await createStaffUser(tx, actor, s);
       const keys = [];
       for (const i of keyed) keys.push({ institution: i, key: await createInstitutionKey(tx, actor, i.code) });
@@ -172,7 +178,7 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<DemoCredentia
           ss_card_no: p.record.ss_card_no,
           evoucher_token: p.record.evoucher_token,
           password: p.password,
-          filings: p.filings,
+          filings: filed.get(p.key) ?? [],
           notes_zh: p.notes_zh,
           notes_en: p.notes_en,
         })),
@@ -210,4 +216,55 @@ export function writeCredentials(dir: string, creds: DemoCredentials): string {
   // The mode above applies only when the file is created; an older file keeps its own.
   fs.chmodSync(file, 0o600);
   return file;
+}
+
+/** What each persona shows for their kind of filing: the proof a real filing would carry. */
+function proofFor(p: Persona, f: PersonaFiling): FilingProof {
+  switch (f.kind) {
+    case 'stationed_worker':
+      return { type: 'posting_certificate', employer_name: p.record.enrolments[0]!.emp_name ?? '用人单位', certificate_no: `PC${p.record.psn_no.slice(-8)}` };
+    case 'referral':
+      return {
+        type: 'referral_certificate',
+        referring_institution_code: f.referred_by ?? '',
+        referring_institution_name: '参保地定点医院',
+        diag_code: 'C34.9',
+        diag_name: '支气管和肺恶性肿瘤',
+        reason: '参保地医疗条件所限，需转上级医院手术及放化疗',
+      };
+    case 'emergency':
+      return { type: 'emergency', institution_code: f.referred_by ?? '', diag_code: 'I21.9', diag_name: '急性心肌梗死' };
+    default:
+      return { type: 'commitment', signed: true };
+  }
+}
+
+/**
+ * Makes the persona's filings through the filing service, each on the day it
+ * was made (so an old temporary filing expires and its successor records that),
+ * and approves those the insured place sends to review. Returns the filings as
+ * stored, for the credentials.
+ */
+async function filePersona(tx: Queryable, p: Persona): Promise<PersonaFiling[]> {
+  const out: PersonaFiling[] = [];
+  for (const f of [...p.filings].sort((a, b) => a.begin.localeCompare(b.begin))) {
+    const { filing } = await fileFiling(
+      tx,
+      actor,
+      {
+        psn_no: p.record.psn_no,
+        insutype: p.record.enrolments[0]!.insutype,
+        kind: f.kind,
+        area: f.area,
+        begin_date: f.begin,
+        channel: f.channel,
+        proof: proofFor(p, f),
+        ...(f.agent ? { agent: f.agent } : {}),
+      },
+      f.begin,
+    );
+    if (filing.status === 'pending_review') await reviewFiling(tx, actor, filing.id, { approve: true, reason: '' });
+    out.push({ ...f, end: filing.end_date });
+  }
+  return out;
 }
