@@ -16,7 +16,7 @@
  *   one, and the table shows value ÷ baseline. This is how a figure is read
  *   against its ceiling: the demo generation rate against db.bench's
  *   "unnest insert, PGlite data dir" (the raw rate of the same database), server
- *   start-up against "PGlite warm start", PostgreSQL against PGlite.
+ *   start-up against "PGlite warm start (existing data dir)", PostgreSQL against PGlite.
  * - PostgreSQL figures appear only when DATABASE_URL is set, and go to a scratch
  *   table or a throwaway database that the bench drops: never into real data.
  *   `scripts/pg-throwaway.sh run npm run bench` gives a disposable server.
