@@ -1,17 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { migrate } from '../src/db/migrate.ts';
-import { openDb, type Db } from '../src/db/pool.ts';
+import type { Db } from '../src/db/pool.ts';
 import { generatePersons } from '../src/demo/generate.ts';
 import { buildNation } from '../src/demo/nation.ts';
 import { seedDemo } from '../src/demo/service.ts';
 import { chronicDiseases, regions } from '../src/reference/service.ts';
-import type { BenchResult } from './support.ts';
+import { withScratchDb, type BenchResult } from './support.ts';
 
 /**
  * How fast `yidi demo` builds a nation: persons per second through the real
@@ -44,7 +38,6 @@ async function measureGeneration(n: number): Promise<BenchResult[]> {
 }
 
 async function measureSeed(db: Db, label: string, n: number, baseline: string): Promise<BenchResult[]> {
-  await migrate(db);
   const started = performance.now();
   const phaseStart = new Map<string, number>();
   await seedDemo(db, {
@@ -66,38 +59,8 @@ async function measureSeed(db: Db, label: string, n: number, baseline: string): 
 
 async function measure(target: Target, n: number): Promise<BenchResult[]> {
   if (target === 'generate') return measureGeneration(n);
-  if (target === 'pglite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yidi-bench-demo-'));
-    try {
-      const db = await openDb({ dataDir: dir });
-      try {
-        return await measureSeed(db, PGLITE, n, GENERATION);
-      } finally {
-        await db.close();
-      }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  // A throwaway database on the server, so the bench never writes into a real one.
-  const url = process.env.DATABASE_URL!;
-  const name = `yidi_bench_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    const db = await openDb({ databaseUrl: dbUrl.toString() });
-    try {
-      return await measureSeed(db, 'PostgreSQL', n, `demo persons, ${PGLITE}`);
-    } finally {
-      await db.close();
-    }
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  if (target === 'pglite') return withScratchDb('pglite', (db) => measureSeed(db, PGLITE, n, GENERATION));
+  return withScratchDb('postgres', (db) => measureSeed(db, 'PostgreSQL', n, `demo persons, ${PGLITE}`));
 }
 
 const self = fileURLToPath(import.meta.url);

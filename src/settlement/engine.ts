@@ -1,7 +1,7 @@
 import type { CatalogItem } from '../catalog/model.ts';
 import { DomainError, invalidMany, type FieldIssue } from '../core/errors.ts';
 import { BP_WHOLE, ZERO, add, applyBp, bp, divRoundHalfUp, fen, formatYuan, max, min, mulQty, sub, type Fen } from '../core/money.ts';
-import type { Band, Benefit, Deductible, Fund, TopUp } from '../policy/model.ts';
+import type { Band, Deductible, Fund, TopUp } from '../policy/model.ts';
 import {
   FUND_PAY_TYPE_NAMES,
   POOLED_FUND_PAY_TYPE,
