@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../core/errors.ts';
 import type { RouteModule } from '../http/types.ts';
 import { regionName } from '../reference/service.ts';
+import { verifyGateway } from './gateway.ts';
 import * as auth from './service.ts';
 
 export const SESSION_COOKIE = 'yidi_session';
@@ -26,9 +27,18 @@ function sessionToken(request: FastifyRequest): string | null {
 export const routes: RouteModule = async (app, { db, clock }) => {
   const withRegionName = async (me: auth.Me) => ({ ...me, region_name: me.region ? await regionName(db, me.region) : null });
 
-  // Every request learns who is acting from its session cookie; services decide what that allows.
+  // Every request learns who is acting — a hospital system from its gateway signature, a
+  // portal user from the session cookie; services decide what that allows.
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
+    const paasid = request.headers['x-tif-paasid'];
+    if (typeof paasid === 'string') {
+      const header = (name: string) => String(request.headers[name] ?? '');
+      request.principal = await db.tx((tx) =>
+        verifyGateway(tx, { paasid, timestamp: header('x-tif-timestamp'), nonce: header('x-tif-nonce'), signature: header('x-tif-signature') }, clock.now()),
+      );
+      return;
+    }
     const token = sessionToken(request);
     if (!token) return;
     const found = await auth.sessionUser(db, token, clock.now());

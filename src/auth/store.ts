@@ -53,6 +53,26 @@ export async function insertInstitutionKey(tx: Queryable, appId: string, code: s
   await tx.query('INSERT INTO institution_key (app_id, institution_code, secret) VALUES ($1, $2, $3)', [appId, code, secret]);
 }
 
+export async function activeInstitutionKey(tx: Queryable, appId: string): Promise<{ institution_code: string; admdvs: string; secret: string } | null> {
+  const r = await tx.query<{ institution_code: string; admdvs: string; secret: string }>(
+    `SELECT k.institution_code, i.admdvs, k.secret
+       FROM institution_key k JOIN institution i ON i.code = k.institution_code
+      WHERE k.app_id = $1 AND k.revoked_at IS NULL AND i.status = 'active'`,
+    [appId],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function prunePastNonces(tx: Queryable, before: Date): Promise<void> {
+  await tx.query('DELETE FROM gateway_nonce WHERE seen_at < $1', [before]);
+}
+
+/** False when the nonce was seen before. */
+export async function recordNonce(tx: Queryable, appId: string, nonce: string, at: Date): Promise<boolean> {
+  const r = await tx.query('INSERT INTO gateway_nonce (app_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [appId, nonce, at]);
+  return r.rowCount === 1;
+}
+
 export async function secretValue(tx: Queryable, name: string, make: () => string): Promise<string> {
   await tx.query('INSERT INTO app_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, make()]);
   const r = await tx.query<{ value: string }>('SELECT value FROM app_secret WHERE name = $1', [name]);

@@ -179,6 +179,176 @@ export interface PolicyVersion {
   doc: PolicyDoc;
 }
 
+export type FilingClass = 'long_term' | 'temporary';
+export type FilingChannel = 'national_app' | 'mini_program' | 'national_self_service' | 'local_platform' | 'hospital';
+export type FilingStatus = 'pending_review' | 'active' | 'rejected' | 'cancelled' | 'changed' | 'expired' | 'ended';
+
+/** Mirrors `FilingProof` in src/filing/model.ts. */
+export type FilingProof =
+  | { type: 'commitment'; signed: true }
+  | { type: 'household_register'; number: string }
+  | { type: 'residence_permit'; number: string }
+  | { type: 'posting_certificate'; employer_name: string; certificate_no: string }
+  | {
+      type: 'referral_certificate';
+      referring_institution_code: string;
+      referring_institution_name: string;
+      diag_code: string;
+      diag_name: string;
+      reason: string;
+    }
+  | { type: 'emergency'; institution_code: string; diag_code: string; diag_name: string };
+
+export interface FilingAgent {
+  name: string;
+  certno: string;
+  relation: string;
+}
+
+/** Mirrors `Filing` in src/filing/model.ts. */
+export interface Filing {
+  id: number;
+  filing_no: string;
+  psn_no: string;
+  insutype: string;
+  insuplc_admdvs: string;
+  kind: FilingKind;
+  area: string;
+  begin_date: string;
+  end_date: string | null;
+  status: FilingStatus;
+  channel: FilingChannel;
+  proof: FilingProof;
+  agent: FilingAgent | null;
+  acted_by: string;
+  review_reason: string | null;
+  replaces_id: number | null;
+  late: boolean;
+  created_at: string;
+  ended_at: string | null;
+}
+
+/** A filing as the national filing database holds it, whichever channel made it. */
+export interface NationalRecord {
+  filing_id: number;
+  filing_no: string;
+  psn_no: string;
+  insutype: string;
+  insuplc_admdvs: string;
+  kind: FilingKind;
+  area: string;
+  begin_date: string;
+  end_date: string | null;
+  status: FilingStatus;
+  channel: FilingChannel;
+  filed_at: string;
+}
+
+export interface FilingsView {
+  person: { psn_no: string; name: string; insuplc_admdvs: string };
+  filings: Filing[];
+  national_records: NationalRecord[];
+}
+
+export interface FilingRequest {
+  psn_no: string;
+  insutype: string;
+  kind: FilingKind;
+  area: string;
+  begin_date: string;
+  channel: FilingChannel;
+  proof: FilingProof | { type: string; [field: string]: unknown };
+  phone?: string;
+  agent?: FilingAgent;
+  ongoing_stay_since?: string;
+}
+
+export interface FilingResult {
+  filing: Filing;
+  message: string;
+}
+
+export interface FilingCount {
+  kind: FilingKind;
+  area: string;
+  status: FilingStatus;
+  n: number;
+}
+
+export interface CoveredInstitution extends Institution {
+  covered: boolean;
+  covered_by: string | null;
+}
+
+export interface Coverage {
+  covered: boolean;
+  filing: NationalRecord | null;
+  reason: string;
+  emergency_only: boolean;
+}
+
+/** Words in both languages, from the server. */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export type FundPayType = '310100' | '310200' | '320100' | '330100' | '390100' | '390200' | '610100';
+
+export interface SetlInfo {
+  medfee_sumamt: number;
+  fulamt_ownpay_amt: number;
+  overlmt_selfpay: number;
+  preselfpay_amt: number;
+  inscp_scp_amt: number;
+  act_pay_dedc: number;
+  hifp_pay: number;
+  pool_prop_selfpay: number;
+  cvlserv_pay: number;
+  hifes_pay: number;
+  hifmi_pay: number;
+  hifob_pay: number;
+  maf_pay: number;
+  oth_pay: number;
+  fund_pay_sumamt: number;
+  psn_part_amt: number;
+  acct_pay: number;
+  psn_cash_pay: number;
+  hosp_part_amt: number;
+  balc: number;
+}
+
+export interface SetlDetail {
+  fund_pay_type: FundPayType;
+  inscp_scp_amt: number;
+  crt_payb_lmt_amt: number;
+  fund_payamt: number;
+  fund_pay_type_name: string;
+  setl_proc_info: string;
+}
+
+export interface EstimateRequest {
+  psn_no: string;
+  area: string;
+  level: 1 | 2 | 3;
+  med_kind: MedKind;
+  disease_code?: string;
+  total_fen: number;
+  split?: { classA_fen: number; classB_fen: number; classC_fen: number };
+  use_account?: boolean;
+}
+
+/** Mirrors `Estimate` in src/settlement/service.ts; all money in fen. */
+export interface Estimate {
+  coverage: Coverage;
+  basis: 'direct_settlement' | 'manual_claim';
+  filing_kind: FilingKind | null;
+  reduction_bp: number;
+  class_b_share_bp: number;
+  result: { setlinfo: SetlInfo; setldetail: SetlDetail[]; explanation: Bilingual[] };
+  assumptions: Bilingual[];
+}
+
 export interface ProblemIssue {
   path: string;
   message: string;
@@ -190,13 +360,16 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string | undefined;
   readonly issues: ProblemIssue[];
+  /** the whole problem body: some problems carry more than the standard members (`existing`, `possible_from`) */
+  readonly body: Record<string, unknown>;
 
-  constructor(status: number, title: string, detail: string | undefined, issues: ProblemIssue[] = []) {
+  constructor(status: number, title: string, detail: string | undefined, issues: ProblemIssue[] = [], body: Record<string, unknown> = {}) {
     super(detail ?? title);
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.issues = issues;
+    this.body = body;
   }
 }
 
@@ -220,7 +393,7 @@ async function problemFrom(res: Response): Promise<ApiError> {
   const issues = Array.isArray(b.errors)
     ? b.errors.filter((e): e is ProblemIssue => typeof e?.path === 'string' && typeof e?.message === 'string')
     : [];
-  return new ApiError(res.status, title, detail, issues);
+  return new ApiError(res.status, title, detail, issues, body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {});
 }
 
 interface RequestOptions {
@@ -256,6 +429,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 
 export const api = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, signal ? { signal } : {}),
+  post: <T>(path: string, body: unknown) => request<T>('POST', path, { body }),
   me: () => request<Me>('GET', '/api/me', { expectUnauthorized: true }),
   signIn: (username: string, password: string) =>
     request<{ user: Me }>('POST', '/api/session', { body: { username, password }, expectUnauthorized: true }),

@@ -39,3 +39,23 @@ export function todayInChina(): string {
 export function provinceOf(code: string): string {
   return `${code.slice(0, 2)}0000`;
 }
+
+export type YuanInput = { ok: true; fen: number } | { ok: false; reason: 'empty' | 'format' | 'decimals' | 'tooLarge' };
+
+/**
+ * Reads what a person typed as yuan ("1,234.5", "¥300") into integer fen, from
+ * the digits themselves: no floating point, at most two decimals, at most `maxFen`.
+ */
+export function parseYuan(text: string, maxFen: number): YuanInput {
+  const s = text.trim().replace(/^[¥￥]/, '').replace(/,/g, '');
+  if (s === '') return { ok: false, reason: 'empty' };
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m) return { ok: false, reason: 'format' };
+  const decimals = m[2] ?? '';
+  if (decimals.length > 2) return { ok: false, reason: 'decimals' };
+  const whole = m[1]!.replace(/^0+(?=\d)/, '');
+  // Longer than the cap in digits: refuse before the number could lose precision.
+  if (whole.length > String(Math.trunc(maxFen / 100)).length) return { ok: false, reason: 'tooLarge' };
+  const fen = Number(whole) * 100 + Number(decimals.padEnd(2, '0'));
+  return fen > maxFen ? { ok: false, reason: 'tooLarge' } : { ok: true, fen };
+}
