@@ -373,6 +373,11 @@ export class ApiError extends Error {
   }
 }
 
+/** The field a problem names, without the `body.` prefix request validation adds: `body/agent/certno` → `agent.certno`. */
+export function issueField(path: string): string {
+  return path.replace(/^\/?body[./]/, '').replace(/\//g, '.');
+}
+
 let onUnauthorized: (() => void) | null = null;
 
 /** The app signs the user out when any call finds the session gone. */
