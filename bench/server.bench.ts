@@ -1,5 +1,5 @@
 /**
- * `npm start` on existing data: wall-clock seconds from launching `yidi serve`
+ * `npm start` on existing data: wall-clock seconds from launching `yidi serve` (bin/yidi.mjs, as npm start does)
  * until it prints that it is running (the "later starts in under 2 s" figure),
  * read against the bare PGlite warm start of db.bench, and the server's resident
  * memory once it is up.
@@ -25,7 +25,7 @@ function rssMiB(pid: number): number {
 function startOnce(env: NodeJS.ProcessEnv): Promise<{ seconds: number; rss: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', repoPath('src/main.ts'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [repoPath('bin/yidi.mjs'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -50,7 +50,7 @@ export async function run(): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yidi-bench-server-'));
   const env = { ...process.env, YIDI_DATA: dir, PORT: '0', HOST: '127.0.0.1', YIDI_LOG_LEVEL: 'warn', DATABASE_URL: '' };
   try {
-    const demo = spawnSync(process.execPath, ['--import', 'tsx', repoPath('src/main.ts'), 'demo', '--persons', String(persons)], { env, encoding: 'utf8' });
+    const demo = spawnSync(process.execPath, [repoPath('bin/yidi.mjs'), 'demo', '--persons', String(persons)], { env, encoding: 'utf8' });
     if (demo.status !== 0) throw new Error(`yidi demo failed:\n${demo.stderr}`);
     const runs: { seconds: number; rss: number }[] = [];
     for (let i = 0; i < starts; i++) runs.push(await startOnce(env));
