@@ -3,7 +3,7 @@ import { api, ApiError, withQuery, type Filing, type Page, type PersonView } fro
 import { FilingFacts } from '../components/FilingFacts.tsx';
 import { FilingTabs } from '../components/FilingTabs.tsx';
 import { ProofFacts } from '../components/ProofFacts.tsx';
-import { Empty, errorMessage, Field, Loaded, PageHeader, Pager, SelectField, tCode } from '../components/ui.tsx';
+import { errorMessage, Field, Loaded, PageHeader, Pager, SelectField, tCode } from '../components/ui.tsx';
 import { useFetch } from '../data.ts';
 import { FILING_KINDS } from '../filing.ts';
 import { useI18n } from '../i18n.tsx';

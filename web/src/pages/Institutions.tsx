@@ -1,4 +1,4 @@
-import { withQuery, type Institution, type Me, type Page } from '../api.ts';
+import { withQuery, type CoveredInstitution, type Institution, type Me, type Page } from '../api.ts';
 import { RegionFilter } from '../components/RegionFilter.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
 import { Badge, Empty, Loaded, PageHeader, Pager, SelectField, tCode, useWide } from '../components/ui.tsx';
@@ -11,29 +11,36 @@ const KINDS = ['hospital', 'clinic', 'pharmacy'] as const;
 const LEVELS = ['3', '2', '1'] as const;
 const SERVICES = ['inpatient', 'outpatient', 'pharmacy'] as const;
 
+/** A person's search says, for each institution, whether their filing covers it; staff see the plain list. */
+type Found = Institution & Partial<Pick<CoveredInstitution, 'covered' | 'covered_by'>>;
+
 export function Institutions({ me, query }: { me: Me; query: URLSearchParams }) {
-  const { t } = useI18n();
+  const { t, nameOf } = useI18n();
+  const diseases = useChronicDiseases();
   const f = {
     province: query.get('province') ?? '',
     area: query.get('area') ?? '',
     kind: query.get('kind') ?? '',
     level: query.get('level') ?? '',
     service: query.get('service') ?? '',
+    disease: query.get('disease') ?? '',
     q: query.get('q') ?? '',
     page: Math.max(1, Number(query.get('page')) || 1),
   };
-  const path = withQuery('/api/institutions', {
+  const forPerson = me.role === 'person' && me.psn_no !== null;
+  const path = withQuery(forPerson ? `/api/persons/${encodeURIComponent(me.psn_no!)}/institutions` : '/api/institutions', {
     admdvs: f.area || f.province,
     kind: f.kind,
     level: f.level,
     service: f.service,
+    disease: f.disease,
     q: f.q,
     page: f.page,
     page_size: PAGE_SIZE,
   });
-  const value = useFetch<Page<Institution>>(path);
+  const value = useFetch<Page<Found>>(path);
   const change = (changes: Record<string, string>) => setQuery({ ...changes, page: null }, { replace: true });
-  const hasFilters = f.province || f.kind || f.level || f.service || f.q;
+  const hasFilters = f.province || f.kind || f.level || f.service || f.disease || f.q;
   const wide = useWide();
   const region = <RegionFilter province={f.province} area={f.area} onChange={(province, area) => change({ province, area })} />;
   const more = (
@@ -41,12 +48,13 @@ export function Institutions({ me, query }: { me: Me; query: URLSearchParams }) 
       <SelectField name="kind" label={t('filter.kind')} value={f.kind} allLabel={t('common.all')} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} onChange={(kind) => change({ kind })} />
       <SelectField name="level" label={t('filter.level')} value={f.level} allLabel={t('common.all')} options={LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))} onChange={(level) => change({ level })} />
       <SelectField name="service" label={t('filter.service')} value={f.service} allLabel={t('common.all')} options={SERVICES.map((s) => ({ value: s, label: t(`service.${s}`) }))} onChange={(service) => change({ service })} />
+      <SelectField name="disease" label={t('inst.chronic')} value={f.disease} allLabel={t('common.all')} options={diseases.map((d) => ({ value: d.code, label: nameOf(d, d.code) }))} onChange={(disease) => change({ disease })} />
     </>
   );
 
   return (
     <>
-      <PageHeader title={t(me.role === 'person' ? 'inst.findTitle' : 'inst.title')} intro={t('inst.intro')} />
+      <PageHeader title={t(me.role === 'person' ? 'inst.findTitle' : 'inst.title')} intro={t(forPerson ? 'inst.coverIntro' : 'inst.intro')} />
       <section className="filters card" aria-label={t('filter.title')}>
         <SearchBox label={t('filter.name')} placeholder={t('filter.namePlaceholder')} value={f.q} onSearch={(q) => change({ q })} />
         {wide ? (
@@ -58,14 +66,14 @@ export function Institutions({ me, query }: { me: Me; query: URLSearchParams }) 
           <>
             <div className="filter-grid">{region}</div>
             {/* On a phone the results matter more than the rarely used filters: fold them away unless in use. */}
-            <details className="more-filters" open={Boolean(f.kind || f.level || f.service)}>
+            <details className="more-filters" open={Boolean(f.kind || f.level || f.service || f.disease)}>
               <summary>{t('filter.more')}</summary>
               <div className="filter-grid">{more}</div>
             </details>
           </>
         )}
         {hasFilters && (
-          <button type="button" className="btn btn-link" onClick={() => setQuery({ province: null, area: null, kind: null, level: null, service: null, q: null, page: null }, { replace: true })}>
+          <button type="button" className="btn btn-link" onClick={() => setQuery({ province: null, area: null, kind: null, level: null, service: null, disease: null, q: null, page: null }, { replace: true })}>
             {t('common.clear')}
           </button>
         )}
@@ -82,16 +90,31 @@ export function Institutions({ me, query }: { me: Me; query: URLSearchParams }) 
   );
 }
 
-function servicesText(t: Translate, inst: Institution): string {
+function servicesText(t: Translate, inst: Found): string {
   return inst.services.length === 0 ? t('inst.noServices') : inst.services.map((s) => tCode(t, 'service', s)).join(' · ');
 }
 
-function InstitutionList({ items }: { items: Institution[] }) {
+/** Covered or not, in words and a colour: the one thing a filed person looks for. */
+function CoverBadge({ inst }: { inst: Found }) {
+  const { t } = useI18n();
+  if (inst.covered === undefined) return null;
+  return inst.covered ? (
+    <span className="cover cover-yes" data-covered="true">
+      {t('inst.covered')}
+    </span>
+  ) : (
+    <span className="cover cover-no" data-covered="false">
+      {t('inst.notCovered')}
+    </span>
+  );
+}
+
+function InstitutionList({ items }: { items: Found[] }) {
   const { t, nameOf } = useI18n();
   const wide = useWide();
   const regions = useRegionIndex();
   const diseases = useChronicDiseases();
-  const diseaseNames = (inst: Institution) => inst.chronic_diseases.map((c) => nameOf(diseases.find((d) => d.code === c), c)).join('、');
+  const diseaseNames = (inst: Found) => inst.chronic_diseases.map((c) => nameOf(diseases.find((d) => d.code === c), c)).join('、');
 
   if (wide) {
     return (
@@ -113,6 +136,12 @@ function InstitutionList({ items }: { items: Institution[] }) {
                 <td>
                   <span className="strong">{inst.name}</span>
                   {inst.status === 'suspended' && <Badge tone="warn">{t('inst.suspended')}</Badge>}
+                  {inst.covered !== undefined && (
+                    <>
+                      <br />
+                      <CoverBadge inst={inst} />
+                    </>
+                  )}
                   <br />
                   <small className="muted">
                     {inst.code}
@@ -144,6 +173,7 @@ function InstitutionList({ items }: { items: Institution[] }) {
       {items.map((inst) => (
         <li key={inst.code} className="card item-card">
           <p className="item-title">{inst.name}</p>
+          <CoverBadge inst={inst} />
           <p className="badges">
             <Badge tone="info">{tCode(t, 'level', inst.level)}</Badge>
             <Badge>{tCode(t, 'kind', inst.kind)}</Badge>
