@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { lockDirectory, type DirectoryLock } from '../db/lock.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDb, type Db } from '../db/pool.ts';
+import { seedReference } from '../reference/service.ts';
 
 export interface Opened {
   db: Db;
@@ -26,6 +27,8 @@ export async function openConfigured(config: Config): Promise<Opened> {
       config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pglite') },
     );
     const applied = await migrate(db);
+    // Divisions and disease codes are reference data every import checks against.
+    await db.tx((tx) => seedReference(tx));
     return {
       db,
       applied,

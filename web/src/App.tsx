@@ -6,9 +6,15 @@ import { clearReferenceCache } from './data.ts';
 import type { MessageKey } from './i18n.tsx';
 import { homeFor, inSection, navFor } from './nav.ts';
 import { Catalog } from './pages/Catalog.tsx';
+import { EstimatePage } from './pages/Estimate.tsx';
+import { FilingPage } from './pages/Filing.tsx';
+import { FilingReview } from './pages/FilingReview.tsx';
+import { FilingSearch } from './pages/FilingSearch.tsx';
+import { FilingStats } from './pages/FilingStats.tsx';
 import { Institutions } from './pages/Institutions.tsx';
 import { Login } from './pages/Login.tsx';
 import { MyInsurance } from './pages/MyInsurance.tsx';
+import { NewFiling } from './pages/NewFiling.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { PersonDetail, Persons } from './pages/Persons.tsx';
 import { Policies } from './pages/Policies.tsx';
@@ -113,6 +119,9 @@ function Routes({ me, location }: { me: Me; location: Location }) {
   if (!allowed) return <NotFound home={homeFor(me.role)} />;
 
   if (path === '/me' && me.psn_no) return <MyInsurance psnNo={me.psn_no} />;
+  if (path === '/filing' && me.psn_no) return <FilingPage psnNo={me.psn_no} />;
+  if (path === '/filing/new' && me.psn_no) return <NewFiling psnNo={me.psn_no} />;
+  if (path === '/estimate' && me.psn_no) return <EstimatePage psnNo={me.psn_no} />;
   if (path === '/institutions') return <Institutions me={me} query={location.query} />;
   if (path === '/catalog') return <Catalog me={me} query={location.query} />;
   if (path === '/policies') return <Policies me={me} query={location.query} />;
@@ -121,5 +130,8 @@ function Routes({ me, location }: { me: Me; location: Location }) {
   if (path === '/persons') return <Persons me={me} query={location.query} />;
   const person = matchPath('/persons/:psnNo', path);
   if (person) return <PersonDetail psnNo={person.psnNo!} />;
+  if (path === '/filings') return <FilingReview path={path} query={location.query} />;
+  if (path === '/filings/search') return <FilingSearch path={path} query={location.query} />;
+  if (path === '/filings/stats') return <FilingStats path={path} />;
   return <NotFound home={homeFor(me.role)} />;
 }

@@ -14,7 +14,9 @@ export function navFor(role: Role): NavItem[] {
     case 'person':
       return [
         { to: '/me', label: 'nav.myInsurance', icon: 'card' },
+        { to: '/filing', label: 'nav.filing', icon: 'filing' },
         { to: '/institutions', label: 'nav.findInstitutions', icon: 'hospital' },
+        { to: '/estimate', label: 'nav.estimate', icon: 'calculator' },
       ];
     case 'insured_agency':
     case 'national':
@@ -23,6 +25,7 @@ export function navFor(role: Role): NavItem[] {
         { to: '/catalog', label: 'nav.catalog', icon: 'list' },
         { to: '/policies', label: 'nav.policies', icon: 'document' },
         { to: '/persons', label: 'nav.persons', icon: 'people' },
+        { to: '/filings', label: 'nav.filings', icon: 'review' },
       ];
     case 'treatment_agency':
       return [

@@ -1,4 +1,4 @@
-import { withQuery, type Filing, type Me, type Page } from '../api.ts';
+import { withQuery, type Filing, type Page } from '../api.ts';
 import { FilingFacts, FilingStatusBadge, useAreaName } from '../components/FilingFacts.tsx';
 import { FilingTabs } from '../components/FilingTabs.tsx';
 import { RegionFilter } from '../components/RegionFilter.tsx';
@@ -14,7 +14,7 @@ import { PersonName } from './FilingReview.tsx';
 const PAGE_SIZE = 20;
 
 /** Filings of the agency's insured persons, by status, kind, filed area and person. */
-export function FilingSearch({ path, query }: { me: Me; path: string; query: URLSearchParams }) {
+export function FilingSearch({ path, query }: { path: string; query: URLSearchParams }) {
   const { t } = useI18n();
   const f = {
     status: query.get('status') ?? '',
