@@ -104,3 +104,22 @@ describe('filing over REST', () => {
     expect(stats.json().counts).toEqual([{ kind: 'resettled_retiree', area: SHENZHEN, status: 'active', n: 1 }]);
   });
 });
+
+describe('filing by ID number', () => {
+  it('refuses an ID number with a wrong check digit, naming certno', async () => {
+    const cookie = await signIn('hrb.agency');
+    const { psn_no: _ignored, ...body } = filingBody;
+    const res = await app.inject({ method: 'POST', url: '/api/filings', headers: { cookie }, payload: { ...body, certno: '110105194912310021' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].path).toBe('certno');
+  });
+
+  it('finds the person by a valid ID number', async () => {
+    const cookie = await signIn('hrb.agency');
+    const { psn_no: _ignored, ...body } = filingBody;
+    const res = await app.inject({ method: 'POST', url: '/api/filings', headers: { cookie }, payload: { ...body, certno: person.certno } });
+    // the person has filed already: the answer names the existing filing
+    expect(res.statusCode).toBe(409);
+    expect(res.json().existing.psn_no).toBe(person.psn_no);
+  });
+});

@@ -21,6 +21,8 @@ export type Permission =
   | 'filing.write'
   /** approve or reject filings sent to review; target: the insured place */
   | 'filing.review'
+  /** find a person by a credential presented at a desk (HIS 1101); target: the person's insured place */
+  | 'person.identify'
   /** ask whether a person is covered in a treatment place; target: the treatment place */
   | 'coverage.read'
   /** the audit log; target: none (national) */
@@ -57,6 +59,9 @@ export function isAllowed(p: Principal, perm: Permission, target: Target = {}): 
         inRegion('treatment_agency') ||
         (p.kind === 'institution' && target.region !== undefined && regionCovers(p.admdvs, target.region))
       );
+    case 'person.identify':
+      // Patients come to a desk from anywhere: the desks of treatment places identify anyone who presents a credential.
+      return p.kind === 'institution' || p.kind === 'treatment_agency' || inRegion('insured_agency');
     case 'audit.read':
       return false;
   }

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { today } from '../core/clock.ts';
 import type { RouteModule } from '../http/types.ts';
 import * as filing from './service.ts';
-import { filingChannels, filingKinds } from './model.ts';
+import { filingChannels, filingKinds, type FilingInput } from './model.ts';
 
 const Area = Type.String({ pattern: '^\\d{6}$', description: 'a pooling area, or a province (PP0000) where the insured place allows it', examples: ['440300'] });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'yyyy-MM-dd', examples: ['2026-12-01'] });
@@ -20,8 +20,10 @@ const Proof = Type.Object(
   { additionalProperties: true, examples: [{ type: 'commitment', signed: true }] },
 );
 
-const FilingBody = Type.Object({
-  psn_no: Type.String({ minLength: 1, maxLength: 40 }),
+const FilingBody = Type.Object(
+  {
+  psn_no: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'the person; or give certno' })),
+  certno: Type.Optional(Type.String({ maxLength: 18, description: "the person's ID number, when psn_no is not at hand" })),
   insutype: Type.String({ pattern: '^\\d{3}$', examples: ['310'] }),
   kind: Kind,
   area: Area,
@@ -31,7 +33,31 @@ const FilingBody = Type.Object({
   phone: Type.Optional(Type.String()),
   agent: Type.Optional(Type.Object({ name: Type.String(), certno: Type.String(), relation: Type.String({ examples: ['daughter'] }) })),
   ongoing_stay_since: Type.Optional(Day),
-});
+  },
+  {
+    examples: [
+      {
+        psn_no: '23010000000000000001',
+        insutype: '310',
+        kind: 'resettled_retiree',
+        area: '440300',
+        begin_date: '2026-12-01',
+        channel: 'national_self_service',
+        proof: { type: 'commitment', signed: true },
+      },
+      {
+        certno: '11010519491231002X',
+        insutype: '390',
+        kind: 'referral',
+        area: '110000',
+        begin_date: '2026-12-01',
+        channel: 'local_platform',
+        proof: { type: 'referral_certificate', referring_institution_code: 'H41010000001', referring_institution_name: '郑州市第一人民医院', diag_code: 'C34.9', diag_name: '支气管和肺恶性肿瘤', reason: '需上级医院手术' },
+        agent: { name: '张丽', certno: '410102198003030026', relation: '配偶' },
+      },
+    ],
+  },
+);
 
 export const routes: RouteModule = async (app, { db, clock }) => {
   app.post(
@@ -46,7 +72,12 @@ export const routes: RouteModule = async (app, { db, clock }) => {
       },
     },
     async (request, reply) => {
-      const result = await db.tx((tx) => filing.file(tx, request.principal, request.body as never, today(clock)));
+      const { certno, psn_no, ...rest } = request.body;
+      const result = await db.tx(async (tx) => {
+        const who = await filing.resolveFiler(tx, request.principal, { ...(psn_no ? { psn_no } : {}), ...(certno ? { certno } : {}) });
+        // The proof's fields depend on its type; the filing rules check them and name each one.
+        return filing.file(tx, request.principal, { ...rest, psn_no: who } as unknown as FilingInput, today(clock));
+      });
       return reply.code(201).send(result);
     },
   );

@@ -28,9 +28,13 @@ export function endDateFor(kind: FilingKind, begin: string, settings: PolicySett
 /** Statuses that hold the person's one filing per scheme. */
 export const liveStatuses: readonly FilingStatus[] = ['pending_review', 'active'];
 
-/** A temporary filing past its end has expired even before anything records it. */
-export function statusOn(f: Pick<Filing, 'status' | 'end_date'>, today: string): FilingStatus {
+/**
+ * A temporary filing past its end has expired even before anything records it;
+ * a live filing of a suspended enrolment has ended with the insurance.
+ */
+export function statusOn(f: Pick<Filing, 'status' | 'end_date'>, today: string, insured = true): FilingStatus {
   if (f.status === 'active' && f.end_date !== null && f.end_date < today) return 'expired';
+  if (!insured && (f.status === 'active' || f.status === 'pending_review')) return 'ended';
   return f.status;
 }
 

@@ -5,7 +5,8 @@ import { addDays } from '../core/clock.ts';
 import { DomainError, invalid, invalidMany, notFound } from '../core/errors.ts';
 import type { Queryable } from '../db/pool.ts';
 import { searchInstitutions, type InstitutionQuery } from '../institutions/service.ts';
-import { getPersonOverview, insuranceOn, type PersonOverview } from '../people/service.ts';
+import { findPerson, getPersonOverview, insuranceOn, type PersonOverview } from '../people/service.ts';
+import { parseCertno } from '../core/idcard.ts';
 import { policyInForce } from '../policy/service.ts';
 import { getRegion } from '../reference/service.ts';
 import type { Coverage, Filing, FilingInput } from './model.ts';
@@ -53,6 +54,18 @@ export interface FilingResult {
  * Files for treatment in another area. One live filing per person and scheme:
  * filing again gets "already filed" with the existing record and where it was made.
  */
+/**
+ * The person a filing request names: by `psn_no`, or by the ID number a counter
+ * clerk or relative has at hand (checked, check digit included).
+ */
+export async function resolveFiler(tx: Queryable, actor: Principal | undefined, who: { psn_no?: string; certno?: string }): Promise<string> {
+  if (who.psn_no) return who.psn_no;
+  if (!who.certno) throw invalid('psn_no', 'is required (or give certno, the ID number)');
+  const parsed = parseCertno(who.certno);
+  if (!parsed.ok) throw invalid('certno', parsed.reason);
+  return (await findPerson(tx, actor, { type: 'id_card', certno: parsed.certno })).psn_no;
+}
+
 export async function file(tx: Queryable, actor: Principal | undefined, input: FilingInput, today: string, replaces: Filing | null = null): Promise<FilingResult> {
   const overview = await getPersonOverview(tx, actor, input.psn_no);
   const insuredArea = overview.person.insuplc_admdvs;
@@ -196,10 +209,11 @@ export async function review(
 export async function filingsOf(tx: Queryable, actor: Principal | undefined, psnNo: string, today: string) {
   const overview = await getPersonOverview(tx, actor, psnNo);
   const filings = await store.filingsOfPerson(tx, psnNo);
+  const insured = (insutype: string) => overview.enrolments.some((e) => e.insutype === insutype && e.status === 'active');
   return {
     person: { psn_no: psnNo, name: overview.person.name, insuplc_admdvs: overview.person.insuplc_admdvs },
-    filings: filings.map((f) => ({ ...f, status: statusOn(f, today) })),
-    national_records: (await store.nationalRecordsOf(tx, psnNo)).map((r) => ({ ...r, status: statusOn(r, today) })),
+    filings: filings.map((f) => ({ ...f, status: statusOn(f, today, insured(f.insutype)) })),
+    national_records: (await store.nationalRecordsOf(tx, psnNo)).map((r) => ({ ...r, status: statusOn(r, today, insured(r.insutype)) })),
   };
 }
 

@@ -204,6 +204,46 @@ export async function lookupPerson(tx: Queryable, actor: Principal | undefined, 
   return mayReveal(actor!, person) ? person : maskPerson(person);
 }
 
+/** What a desk learns from a presented credential (HIS 1101). */
+export interface IdentifiedPerson {
+  /** unmasked: the person presented the credential to be identified */
+  person: Person;
+  /** full years on the business date */
+  age: number;
+  /** every enrolment, each with whether it covers the business date */
+  insurance: InsuranceOn[];
+  /** the employee personal account, or null for persons without one */
+  account: { balance_fen: Fen } | null;
+}
+
+/** Full years from `birth` to `date` (both yyyy-MM-dd); a 29 February birthday comes on 1 March in other years. */
+function ageOn(birth: string, date: string): number {
+  const years = Number(date.slice(0, 4)) - Number(birth.slice(0, 4));
+  return date.slice(5) >= birth.slice(5) ? years : years - 1;
+}
+
+/**
+ * Identification at a desk: the person holding a credential, with their
+ * insurance on `date`. Whoever may not identify anyone learns it before any
+ * lookup, so a refusal does not tell whether the credential exists.
+ */
+export async function identifyPerson(tx: Queryable, actor: Principal | undefined, credential: Credential, date: string): Promise<IdentifiedPerson> {
+  authorize(actor, 'person.identify', { region: actor ? (regionScope(actor) ?? undefined) : undefined });
+  const c = credential.type === 'id_card' ? { ...credential, certno: normaliseCertno(credential.certno) } : credential;
+  const person = await store.personByCredential(tx, c);
+  if (!person) {
+    throw new DomainError('not_found', `no insured person with this ${credentialLabel(c)}: check the number, or treat the patient as self-paying`);
+  }
+  authorize(actor, 'person.identify', { psnNo: person.psn_no, region: person.insuplc_admdvs });
+  const balance = await store.accountBalance(tx, person.psn_no);
+  return {
+    person,
+    age: ageOn(person.birth_date, date),
+    insurance: (await store.enrolmentsOf(tx, person.psn_no)).map((e) => ({ ...e, active: activeOn(e, date) })),
+    account: balance === null ? null : { balance_fen: balance },
+  };
+}
+
 export interface PersonOverview {
   person: Person;
   enrolments: Enrolment[];

@@ -31,7 +31,6 @@ export function NewFiling({ psnNo }: { psnNo: string }) {
 }
 
 function FilingForm({ view }: { view: PersonView }) {
-  const { t } = useI18n();
   const enrolments = view.enrolments.filter((e) => e.status === 'active');
   const [insutype, setInsutype] = useState(enrolments[0]?.insutype ?? view.enrolments[0]?.insutype ?? '');
   const enrolment = view.enrolments.find((e) => e.insutype === insutype);
