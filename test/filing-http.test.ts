@@ -123,3 +123,15 @@ describe('filing by ID number', () => {
     expect(res.json().existing.psn_no).toBe(person.psn_no);
   });
 });
+
+describe('filing terms before filing', () => {
+  it('tells the validity, the change date and review from the insured-place policy', async () => {
+    const cookie = await signIn(person.certno);
+    const q = (kind: string) => app.inject({ method: 'GET', url: `/api/filings/terms?psn_no=${person.psn_no}&insutype=310&kind=${kind}&begin_date=2026-12-01`, headers: { cookie } });
+    const temp = (await q('other_temporary')).json();
+    expect(temp.end_date).toMatch(/^2027-(05|11)-30$/);
+    expect(temp.review).toBe(false);
+    const long = (await q('stationed_worker')).json();
+    expect(long).toMatchObject({ end_date: null, changeable_from: '2026-12-01' });
+  });
+});

@@ -76,20 +76,10 @@ export interface Filing {
 }
 
 /** A filing as the national filing database shows it to every treatment place. */
-export interface NationalRecord {
-  filing_id: number;
-  filing_no: string;
-  psn_no: string;
-  insutype: string;
-  insuplc_admdvs: string;
-  kind: FilingKind;
-  area: string;
-  begin_date: string;
-  end_date: string | null;
-  status: FilingStatus;
-  channel: FilingChannel;
-  filed_at: string;
-}
+export type NationalRecord = Pick<
+  Filing,
+  'filing_no' | 'psn_no' | 'insutype' | 'insuplc_admdvs' | 'kind' | 'area' | 'begin_date' | 'end_date' | 'status' | 'channel'
+> & { filing_id: number; filed_at: string };
 
 export interface Coverage {
   covered: boolean;

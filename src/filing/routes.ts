@@ -83,6 +83,18 @@ export const routes: RouteModule = async (app, { db, clock }) => {
   );
 
   app.get(
+    '/api/filings/terms',
+    {
+      schema: {
+        tags: ['filing'],
+        summary: 'What a filing would get before filing: validity, when it may change, whether it is reviewed',
+        querystring: Type.Object({ psn_no: Type.String(), insutype: Type.String({ pattern: '^\\d{3}$' }), kind: Kind, begin_date: Day }),
+      },
+    },
+    async (request) => filing.terms(db, request.principal, request.query, today(clock)),
+  );
+
+  app.get(
     '/api/persons/:psn_no/filings',
     {
       schema: {

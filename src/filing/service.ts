@@ -10,6 +10,7 @@ import { parseCertno } from '../core/idcard.ts';
 import { policyInForce } from '../policy/service.ts';
 import { getRegion } from '../reference/service.ts';
 import type { Coverage, Filing, FilingInput } from './model.ts';
+import type { PolicySettings } from '../policy/model.ts';
 import { changeableFrom, coverageOn, endDateFor, filingIssues, statusOn } from './rules.ts';
 import * as store from './store.ts';
 
@@ -210,9 +211,18 @@ export async function filingsOf(tx: Queryable, actor: Principal | undefined, psn
   const overview = await getPersonOverview(tx, actor, psnNo);
   const filings = await store.filingsOfPerson(tx, psnNo);
   const insured = (insutype: string) => overview.enrolments.some((e) => e.insutype === insutype && e.status === 'active');
+  const settingsOf = new Map<string, PolicySettings>();
+  for (const f of filings) {
+    const key = `${f.insuplc_admdvs}:${f.insutype}`;
+    if (!settingsOf.has(key)) settingsOf.set(key, (await policyInForce(tx, f.insuplc_admdvs, f.insutype, today)).doc.settings);
+  }
   return {
     person: { psn_no: psnNo, name: overview.person.name, insuplc_admdvs: overview.person.insuplc_admdvs },
-    filings: filings.map((f) => ({ ...f, status: statusOn(f, today, insured(f.insutype)) })),
+    filings: filings.map((f) => ({
+      ...f,
+      status: statusOn(f, today, insured(f.insutype)),
+      changeable_from: changeableFrom(f, settingsOf.get(`${f.insuplc_admdvs}:${f.insutype}`)!),
+    })),
     national_records: (await store.nationalRecordsOf(tx, psnNo)).map((r) => ({ ...r, status: statusOn(r, today, insured(r.insutype)) })),
   };
 }
@@ -276,5 +286,33 @@ export async function institutionsFor(
       const c = coverageOn(records, { place: inst.admdvs, date: today, insuredArea: overview.person.insuplc_admdvs, enrolmentActive: insurance.active });
       return { ...inst, covered: c.covered, covered_by: c.filing?.filing_no ?? null };
     }),
+  };
+}
+
+export interface FilingTerms {
+  /** the last day of the filing, or null for a long-term filing held until changed or cancelled */
+  end_date: string | null;
+  /** the first day it may be changed or cancelled */
+  changeable_from: string;
+  /** whether the insured place reviews this kind before it takes effect */
+  review: boolean;
+  whole_province_filing: boolean;
+}
+
+/** What a filing of `kind` starting on `begin_date` would get under the person's insured-place policy, before filing. */
+export async function terms(
+  tx: Queryable,
+  actor: Principal | undefined,
+  q: { psn_no: string; insutype: string; kind: FilingInput['kind']; begin_date: string },
+  today: string,
+): Promise<FilingTerms> {
+  const overview = await getPersonOverview(tx, actor, q.psn_no);
+  const enrolment = enrolmentOf(overview, q.insutype);
+  const { settings } = (await policyInForce(tx, enrolment.insuplc_admdvs, q.insutype, today)).doc;
+  return {
+    end_date: endDateFor(q.kind, q.begin_date, settings),
+    changeable_from: changeableFrom({ kind: q.kind, begin_date: q.begin_date }, settings),
+    review: settings.review_filing_kinds.includes(q.kind),
+    whole_province_filing: settings.whole_province_filing,
   };
 }

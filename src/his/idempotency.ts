@@ -1,0 +1,61 @@
+import crypto from 'node:crypto';
+
+/**
+ * What makes two requests with one msgid "the same": the transaction code and
+ * the input. The rest of the envelope (inf_time, operator, sign_no) may change
+ * on a retry and does not count.
+ */
+export interface RequestKey {
+  infno: string;
+  input: Record<string, unknown>;
+}
+
+/** JSON with object keys sorted, so equal values have equal text whatever the key order. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const entries = Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+export function requestHash(r: RequestKey): string {
+  return crypto.createHash('sha256').update(canonicalJson(r)).digest('hex');
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function childPath(path: string, key: string | number): string {
+  return typeof key === 'number' ? `${path}[${key}]` : `${path}.${key}`;
+}
+
+/** The paths (`input.feedetail[3].cnt`) where `a` and `b` differ, depth first, at most `limit`. */
+export function differences(a: unknown, b: unknown, path = 'input', limit = 3): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown, y: unknown, p: string): void => {
+    if (out.length >= limit) return;
+    if (Array.isArray(x) && Array.isArray(y)) {
+      for (let i = 0; i < Math.max(x.length, y.length); i++) walk(x[i], y[i], childPath(p, i));
+      return;
+    }
+    if (isObject(x) && isObject(y)) {
+      for (const k of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) walk(x[k], y[k], childPath(p, k));
+      return;
+    }
+    if (canonicalJson(x) !== canonicalJson(y)) out.push(p);
+  };
+  walk(a, b, path);
+  return out;
+}
+
+/** Why a reused msgid is refused, naming what differs from the request it was first used for. */
+export function reuseRefusal(msgid: string, first: RequestKey, now: RequestKey): string {
+  const advice = 'use a new msgid for a new request, or resend the original unchanged.';
+  if (first.infno !== now.infno) return `msgid ${msgid} was already used for infno ${first.infno}, not ${now.infno}: ${advice}`;
+  const diff = differences(first.input, now.input);
+  const what = diff.length > 0 ? ` (${diff.map((p) => `${p} differs`).join(', ')})` : '';
+  return `msgid ${msgid} was used for infno ${first.infno} with a different input${what}: ${advice}`;
+}
