@@ -13,6 +13,8 @@ import { routes as catalogRoutes } from './catalog/routes.ts';
 import { routes as policyRoutes } from './policy/routes.ts';
 import { routes as filingRoutes } from './filing/routes.ts';
 import { routes as settlementRoutes } from './settlement/routes.ts';
+import { routes as hisRoutes } from './his/routes.ts';
+import { routes as ledgerRoutes } from './ledger/routes.ts';
 import { errorHandler, problem, sendProblem } from './http/problem.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { loggerOptions } from './http/logging.ts';
@@ -65,9 +67,10 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   );
   registerMetrics(app);
 
-  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes, settlementRoutes]) {
+  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes, settlementRoutes, hisRoutes]) {
     await module(app, deps);
   }
+  await ledgerRoutes(app, deps);
   if (opts.webDir) await registerWeb(app, opts.webDir);
   return app;
 }

@@ -26,7 +26,9 @@ export type Permission =
   /** ask whether a person is covered in a treatment place; target: the treatment place */
   | 'coverage.read'
   /** the audit log; target: none (national) */
-  | 'audit.read';
+  | 'audit.read'
+  /** post ledger transfers: the platform only (services post as the system on behalf of the caller they authorised) */
+  | 'ledger.post';
 
 export interface Target {
   region?: string;
@@ -63,6 +65,7 @@ export function isAllowed(p: Principal, perm: Permission, target: Target = {}): 
       // Patients come to a desk from anywhere: the desks of treatment places identify anyone who presents a credential.
       return p.kind === 'institution' || p.kind === 'treatment_agency' || inRegion('insured_agency');
     case 'audit.read':
+    case 'ledger.post':
       return false;
   }
 }

@@ -29,7 +29,7 @@ export function stamp17(at: Date): string {
 /** `yyyy-MM-dd HH:mm:ss` in Asia/Shanghai, as times inside outputs are written. */
 export const hisTime = shanghaiDateTime;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The body as text or an already parsed value (a JSON content type parsed by someone else). */
 export function parseBody(raw: unknown): unknown {

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { isObject } from './envelope.ts';
 
 /**
  * What makes two requests with one msgid "the same": the transaction code and
@@ -25,8 +26,6 @@ export function canonicalJson(v: unknown): string {
 export function requestHash(r: RequestKey): string {
   return crypto.createHash('sha256').update(canonicalJson(r)).digest('hex');
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function childPath(path: string, key: string | number): string {
   return typeof key === 'number' ? `${path}[${key}]` : `${path}.${key}`;

@@ -56,6 +56,8 @@ export interface HisCall {
   now: Date;
   /** the business date (yyyy-MM-dd, Asia/Shanghai) of `now` */
   today: string;
+  /** where the handler's input sits in the request ('input' or 'input.data'), for naming fields in errors */
+  inputPath: string;
 }
 
 /**

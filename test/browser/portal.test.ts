@@ -1,29 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { systemClock } from '../../src/core/clock.ts';
-import type { Db } from '../../src/db/pool.ts';
-import { seedDemo, type DemoCredentials } from '../../src/demo/service.ts';
-import { ensureWebBuilt } from '../../src/http/web.ts';
-import type { App } from '../../src/http/types.ts';
 import { formatPercent, formatYuan, maskCertno } from '../../web/src/format.ts';
-import { testDb } from '../support/db.ts';
+import { DESKTOP, hasChromium, horizontalOverflow, htmlLang, open as openIn, PHONE, scrollTo, shot, signIn, startPortal, untranslated, type Portal, type Viewport } from './support.ts';
 
 /**
  * The portal in a real browser against the real server and a small demo nation:
  * a person and an insured-place agency, on a phone and on a desktop, in both
  * languages. Screenshots go to test/screenshots/ for a human to look at.
  */
-
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
-const HAN = /\p{Script=Han}/u;
-
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESKTOP = { viewport: { width: 1366, height: 900 } };
 
 describe('display formats', () => {
   it('shows fen as yuan with two decimals, without floating point', () => {
@@ -44,85 +27,30 @@ describe('display formats', () => {
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('web portal in a browser', () => {
-  let db: Db;
-  let app: App;
-  let browser: Browser;
-  let base: string;
-  let creds: DemoCredentials;
+describe.skipIf(!hasChromium)('web portal in a browser', () => {
+  let portal: Portal;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const [webDir, database] = await Promise.all([ensureWebBuilt(), testDb()]);
-    db = database;
-    creds = await seedDemo(db, { seed: 20260101, persons: 200, institutions: 300, catalogItems: 200 });
-    // The system clock: session cookies expire by it, and the browser judges them by its own.
-    app = await buildApp({ db, clock: systemClock, config: loadConfig({}) }, { logger: false, webDir });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    portal = await startPortal();
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.close();
+    await portal?.close();
   });
 
+  const creds = () => portal.creds;
+  const open = (options: Viewport) => openIn(portal, options);
+
   const persona = () => {
-    const p = creds.persons.find((x) => x.persona === 'resettled_retiree');
+    const p = creds().persons.find((x) => x.persona === 'resettled_retiree');
     if (!p) throw new Error('the demo has no resettled retiree');
     return p;
   };
   const agency = () => {
-    const s = creds.staff.find((x) => x.username === `insured-${persona().insuplc_admdvs}`);
+    const s = creds().staff.find((x) => x.username === `insured-${persona().insuplc_admdvs}`);
     if (!s) throw new Error('the demo has no agency for the persona');
     return s;
   };
-
-  async function open(options: typeof PHONE | typeof DESKTOP): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-    const ctx = await browser.newContext({ ...options, baseURL: base });
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    return { ctx, page, errors };
-  }
-
-  async function signIn(page: Page, mode: 'person' | 'staff', username: string, password: string) {
-    await page.goto('/');
-    await page.waitForURL('**/login');
-    if (mode === 'staff') await page.getByRole('tab', { name: '工作人员登录' }).click();
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-  }
-
-  async function shot(page: Page, name: string, fullPage = false) {
-    // Fonts and images settle before the picture is taken.
-    await page.evaluate('document.fonts.ready');
-    await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage });
-  }
-
-  /** Scrolls an element to just below the sticky header, so a phone screenshot shows it. */
-  async function scrollTo(page: Page, id: string) {
-    await page.evaluate(`document.getElementById(${JSON.stringify(id)}).scrollIntoView(); window.scrollBy(0, -140)`);
-  }
-
-  async function htmlLang(page: Page): Promise<string | null> {
-    return page.locator('html').getAttribute('lang');
-  }
-
-  /** The portal's own words (headings, labels, buttons, badges): in English none may be Chinese. */
-  async function untranslated(page: Page): Promise<string[]> {
-    const texts = await page.locator('h1, h2, h3, dt, label, th[scope=col], nav a, button:not(.lang-switch), .badge, .pager-status').allInnerTexts();
-    return texts.filter((s) => HAN.test(s));
-  }
-
-  async function horizontalOverflow(page: Page): Promise<number> {
-    return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
-  }
 
   it('a person signs in with their ID number and sees their insurance, in Chinese and English', async () => {
     const p = persona();

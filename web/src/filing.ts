@@ -59,8 +59,9 @@ export function changeableFrom(f: Pick<Filing, 'kind' | 'begin_date'>, settings:
   return filingClass(f.kind) === 'long_term' ? addMonths(f.begin_date, settings.long_term_min_months) : f.begin_date;
 }
 
-export function validityText(t: Translate, f: Pick<Filing | NationalRecord, 'begin_date' | 'end_date'>): string {
-  return f.end_date === null ? t('fil.longTermValidity', { from: f.begin_date }) : t('common.dateRange', { from: f.begin_date, to: f.end_date });
+/** The validity of a filing as a message and its dates: open-ended, or from one day to another. */
+export function validityOf(f: Pick<Filing | NationalRecord, 'begin_date' | 'end_date'>): { key: MessageKey; values: Record<string, string> } {
+  return f.end_date === null ? { key: 'fil.longTermValidity', values: { from: f.begin_date } } : { key: 'common.dateRange', values: { from: f.begin_date, to: f.end_date } };
 }
 
 export function statusTone(status: FilingStatus): 'good' | 'info' | 'bad' | 'neutral' {

@@ -59,3 +59,14 @@ export function parseYuan(text: string, maxFen: number): YuanInput {
   const fen = Number(whole) * 100 + Number(decimals.padEnd(2, '0'));
   return fen > maxFen ? { ok: false, reason: 'tooLarge' } : { ok: true, fen };
 }
+
+const CERTNO_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const CERTNO_CHECK_CHARS = '10X98765432';
+
+/** Whether an 18-character resident ID number's last character matches its first 17 (GB 11643); the server checks the rest. */
+export function certnoCheckDigitOk(certno: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(certno)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(certno[i]) * CERTNO_WEIGHTS[i]!;
+  return CERTNO_CHECK_CHARS[sum % 11] === certno[17];
+}

@@ -45,6 +45,24 @@ export function Card({ title, children, className }: { title?: ReactNode; childr
   );
 }
 
+/** A message whose placeholders (dates, amounts) must not break across lines: a phone would split a date at its hyphen. */
+export function Unbroken({ text, values }: { text: string; values: Record<string, string> }) {
+  const parts = text.split(/\{(\w+)\}/);
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? (
+          <span key={i} className="nowrap">
+            {values[part] ?? part}
+          </span>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
+
 export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good' | 'warn' | 'bad' | 'info' | 'a' | 'b' | 'c'; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }

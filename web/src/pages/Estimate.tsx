@@ -100,7 +100,7 @@ function EstimateForm({ person, filings }: { person: PersonView; filings: Filing
       requestAnimationFrame(() => document.getElementById('estimate-result')?.scrollIntoView({ block: 'start' }));
     } catch (err) {
       const problem = err instanceof ApiError ? err : new ApiError(0, 'network', undefined);
-      setErrors(Object.fromEntries(problem.issues.map((i) => [issueField(i.path), i.message])));
+      setErrors(Object.fromEntries(problem.issues.map((i) => [issueField(i.path), t('err.serverField', { message: i.message })])));
       setFailure(problem);
       setResult(null);
     } finally {

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, issueField, type Filing, type FilingResult, type FilingsView, type PolicyVersion } from '../api.ts';
 import { AreaPicker } from '../components/AreaPicker.tsx';
 import { FilingFacts, FilingStatusBadge, useAreaName } from '../components/FilingFacts.tsx';
-import { Card, errorMessage, Field, Loaded, PageHeader, tCode } from '../components/ui.tsx';
+import { Card, errorMessage, Field, Loaded, PageHeader, tCode, Unbroken } from '../components/ui.tsx';
 import { useFetch } from '../data.ts';
 import { isDate } from '../dates.ts';
 import { changeableFrom, filingClass, LIVE_STATUSES } from '../filing.ts';
@@ -86,7 +86,7 @@ function FilingOverview({ view, onDone }: { view: FilingsView; onDone: (message:
                   <span className="list-item-title">{tCode(t, 'channel', r.channel)}</span>
                   <FilingStatusBadge status={r.status} />
                 </div>
-                <FilingFacts filing={r} agent={agentOf.get(r.filing_id) ?? null} withStatus={false} />
+                <FilingFacts filing={r} agent={agentOf.get(r.filing_id) ?? null} withStatus={false} withChannel={false} />
               </li>
             ))}
           </ul>
@@ -127,8 +127,12 @@ function CurrentFiling({ filing, onDone }: { filing: Filing; onDone: (message: s
         {tCode(t, 'filing', filing.kind)} · {tCode(t, 'fclass', filingClass(filing.kind))}
       </p>
       {filing.status === 'pending_review' && <p className="alert alert-info">{t('fil.pendingNote')}</p>}
-      <FilingFacts filing={filing} withKind={false} withStatus={false} />
-      {settings && from && from > today && <p className="note">{t('fil.changeableFrom', { months: settings.long_term_min_months, date: from })}</p>}
+      <FilingFacts filing={filing} withKind={false} withStatus={false} withArea={false} />
+      {settings && from && from > today && (
+        <p className="note">
+          <Unbroken text={t('fil.changeableFrom')} values={{ months: String(settings.long_term_min_months), date: from }} />
+        </p>
+      )}
       {action === 'none' ? (
         <div className="actions">
           <button type="button" className="btn btn-secondary" onClick={() => setAction('change')}>
@@ -155,8 +159,10 @@ function TooEarly({ error, minMonths }: { error: ApiError; minMonths: number | u
   return (
     <div className="alert alert-warn" role="alert" data-testid="too-early">
       <p className="alert-title">{t('fil.tooEarly')}</p>
-      <p>{minMonths === undefined ? error.detail : t('fil.tooEarlyBody', { months: minMonths, date })}</p>
-      <p className="big-date">{t('fil.possibleFrom', { date })}</p>
+      <p>{minMonths === undefined ? error.detail : t('fil.tooEarlyBody', { months: minMonths })}</p>
+      <p className="big-date">
+        <Unbroken text={t('fil.possibleFrom')} values={{ date }} />
+      </p>
     </div>
   );
 }
@@ -191,7 +197,7 @@ function ChangeArea({ filing, wholeProvince, minMonths, onClose, onDone }: { fil
       onDone(t('fil.changed', { area: areaName(r.filing.area), date: r.filing.begin_date }));
     } catch (err) {
       const problem = failure(err);
-      setErrors(Object.fromEntries(problem.issues.map((i) => [issueField(i.path), i.message])));
+      setErrors(Object.fromEntries(problem.issues.map((i) => [issueField(i.path), t('err.serverField', { message: i.message })])));
       setError(problem);
       setBusy(false);
     }
@@ -256,7 +262,8 @@ function CancelFiling({ filing, minMonths, onClose, onDone }: { filing: Filing; 
       onDone(t('fil.cancelled'));
     } catch (err) {
       const problem = failure(err);
-      setFieldError(problem.issues.find((i) => issueField(i.path) === 'reason')?.message);
+      const issue = problem.issues.find((i) => issueField(i.path) === 'reason');
+      setFieldError(issue ? t('err.serverField', { message: issue.message }) : undefined);
       setError(problem);
       setBusy(false);
     }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, withQuery, type Filing, type Page, type PersonView } from '../api.ts';
+import { api, ApiError, issueField, withQuery, type Filing, type Page, type PersonView } from '../api.ts';
 import { FilingFacts } from '../components/FilingFacts.tsx';
 import { FilingTabs } from '../components/FilingTabs.tsx';
 import { ProofFacts } from '../components/ProofFacts.tsx';
@@ -82,7 +82,8 @@ function ReviewItem({ filing, onDecided }: { filing: Filing; onDecided: (message
       onDecided(t(approve ? 'af.approved' : 'af.rejected', { no: filing.filing_no }));
     } catch (err) {
       const problem = err instanceof ApiError ? err : new ApiError(0, 'network', undefined);
-      setReasonError(problem.issues.find((i) => i.path.endsWith('reason'))?.message);
+      const issue = problem.issues.find((i) => issueField(i.path) === 'reason');
+      setReasonError(issue ? t('err.serverField', { message: issue.message }) : undefined);
       setError(problem);
       setBusy(false);
     }
@@ -112,8 +113,10 @@ function ReviewItem({ filing, onDecided }: { filing: Filing; onDecided: (message
       <p className="muted code">
         {t('common.labelled', { label: t('person.psnNo'), value: filing.psn_no })}
       </p>
-      <FilingFacts filing={filing} withKind={false} withStatus={false} />
-      <ProofFacts proof={filing.proof} />
+      <div className="review-body">
+        <FilingFacts filing={filing} withKind={false} withStatus={false} />
+        <ProofFacts proof={filing.proof} />
+      </div>
       {error && !reasonError && (
         <p className="alert alert-error" role="alert">
           {errorMessage(t, error)}

@@ -1,12 +1,12 @@
 import { withQuery, type Filing, type Page } from '../api.ts';
-import { FilingFacts, FilingStatusBadge, useAreaName } from '../components/FilingFacts.tsx';
+import { FilingFacts, FilingStatusBadge, useAreaName, Validity } from '../components/FilingFacts.tsx';
 import { FilingTabs } from '../components/FilingTabs.tsx';
 import { RegionFilter } from '../components/RegionFilter.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
 import { Empty, Loaded, PageHeader, Pager, SelectField, tCode, useWide } from '../components/ui.tsx';
 import { useFetch, useProvinces } from '../data.ts';
 import { dateOfTimestamp } from '../dates.ts';
-import { FILING_KINDS, FILING_STATUSES, validityText } from '../filing.ts';
+import { FILING_KINDS, FILING_STATUSES } from '../filing.ts';
 import { useI18n } from '../i18n.tsx';
 import { setQuery } from '../router.tsx';
 import { PersonName } from './FilingReview.tsx';
@@ -87,15 +87,23 @@ function FilingList({ items }: { items: Filing[] }) {
                     <PersonName psnNo={f.psn_no} />
                   </span>
                   <br />
-                  <small className="muted code">{f.psn_no}</small>
+                  <small className="muted code nowrap">{f.psn_no}</small>
                   <br />
-                  <small className="muted code">{f.filing_no}</small>
+                  <small className="muted code nowrap">{f.filing_no}</small>
                 </td>
                 <td>{tCode(t, 'filing', f.kind)}</td>
                 <td>{areaName(f.area)}</td>
-                <td>{validityText(t, f)}</td>
+                <td>
+                  <Validity filing={f} />
+                </td>
                 <td>
                   <FilingStatusBadge status={f.status} />
+                  {f.review_reason && (f.status === 'rejected' || f.status === 'cancelled') && (
+                    <>
+                      <br />
+                      <small className="muted">{f.review_reason}</small>
+                    </>
+                  )}
                 </td>
                 <td>{tCode(t, 'channel', f.channel)}</td>
                 <td className="nowrap">{dateOfTimestamp(f.created_at)}</td>

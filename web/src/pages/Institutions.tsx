@@ -114,7 +114,7 @@ function InstitutionList({ items }: { items: Found[] }) {
   const wide = useWide();
   const regions = useRegionIndex();
   const diseases = useChronicDiseases();
-  const diseaseNames = (inst: Found) => inst.chronic_diseases.map((c) => nameOf(diseases.find((d) => d.code === c), c)).join('、');
+  const diseaseNames = (inst: Found) => inst.chronic_diseases.map((c) => nameOf(diseases.find((d) => d.code === c), c)).join(t('common.listSep'));
 
   if (wide) {
     return (

@@ -2,11 +2,11 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, issueField, type Filing, type FilingKind, type FilingRequest, type FilingResult, type PersonView, type PolicySettings, type PolicyVersion } from '../api.ts';
 import { AreaPicker } from '../components/AreaPicker.tsx';
 import { FilingFacts, useAreaName } from '../components/FilingFacts.tsx';
-import { Card, errorMessage, Facts, Field, Loaded, PageHeader, tCode } from '../components/ui.tsx';
+import { Card, errorMessage, Facts, Field, Loaded, PageHeader, tCode, Unbroken } from '../components/ui.tsx';
 import { useCodes, useFetch } from '../data.ts';
 import { isDate } from '../dates.ts';
 import { changeableFrom, filingClass, LONG_TERM_KINDS, PROOF_FIELDS, PROOF_TYPES, proofFieldLabel, RELATIONS, TEMPORARY_KINDS, temporaryEnd, temporaryMonths, type ProofType } from '../filing.ts';
-import { todayInChina } from '../format.ts';
+import { certnoCheckDigitOk, todayInChina } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
 
@@ -159,7 +159,9 @@ function Form({ psnNo, insuredArea, insutype, schemes, onScheme, settings, onOut
     }
     if (agentOn) {
       if (!agent.name.trim()) e['agent.name'] = t('err.required');
-      if (!CERTNO.test(agent.certno.trim().toUpperCase())) e['agent.certno'] = t('login.certnoFormat');
+      const certno = agent.certno.trim().toUpperCase();
+      if (!CERTNO.test(certno)) e['agent.certno'] = t('login.certnoFormat');
+      else if (!certnoCheckDigitOk(certno)) e['agent.certno'] = t('err.certnoCheck');
       if (!agent.relation) e['agent.relation'] = t('err.choose');
     }
     if (phone.trim() && !MOBILE.test(phone.trim())) e.phone = t('err.phone');
@@ -198,7 +200,7 @@ function Form({ psnNo, insuredArea, insutype, schemes, onScheme, settings, onOut
       if (problem.status === 409 && existing && typeof existing === 'object') {
         onOutcome({ state: 'conflict', existing: existing as Filing });
       } else {
-        setErrors(Object.fromEntries(problem.issues.map((i) => [issueField(i.path), i.message])));
+        setErrors(Object.fromEntries(problem.issues.map((i) => [issueField(i.path), t('err.serverField', { message: i.message })])));
         setFailure(problem);
         requestAnimationFrame(() => document.querySelector<HTMLElement>('.form-failure')?.scrollIntoView({ block: 'center' }));
       }
@@ -405,16 +407,18 @@ function Preview({ kind, area, start, settings, areaName }: { kind: FilingKind |
   const longTerm = filingClass(kind) === 'long_term';
   const validity: ReactNode = longTerm ? (
     <>
-      {t('fil.longTermValidity', { from: start })}
+      <Unbroken text={t('fil.longTermValidity')} values={{ from: start }} />
       {settings.long_term_min_months > 0 && (
         <>
           <br />
-          <small className="muted">{t('new.changeableAfter', { months: settings.long_term_min_months, date: changeableFrom({ kind, begin_date: start }, settings) })}</small>
+          <small className="muted">
+            <Unbroken text={t('new.changeableAfter')} values={{ months: String(settings.long_term_min_months), date: changeableFrom({ kind, begin_date: start }, settings) }} />
+          </small>
         </>
       )}
     </>
   ) : (
-    t('new.tempValidity', { from: start, to: temporaryEnd(start, settings), months: temporaryMonths(settings) })
+    <Unbroken text={t('new.tempValidity')} values={{ from: start, to: temporaryEnd(start, settings), months: String(temporaryMonths(settings)) }} />
   );
   const review = settings.review_filing_kinds.includes(kind);
   return (
