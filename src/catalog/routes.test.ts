@@ -1,13 +1,8 @@
-import Fastify from 'fastify';
-import swagger from '@fastify/swagger';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../test/support/db.ts';
+import { routeTestApp } from '../../test/support/route-app.ts';
 import type { Principal } from '../auth/model.ts';
-import { fixedClock } from '../core/clock.ts';
-import { loadConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';
-import { errorHandler } from '../http/problem.ts';
 import type { App } from '../http/types.ts';
 import { seedReference } from '../reference/service.ts';
 import { routes } from './routes.ts';
@@ -32,16 +27,7 @@ let app: App;
 beforeAll(async () => {
   db = await testDb();
   await db.tx((tx) => seedReference(tx));
-  app = Fastify({ logger: false, ajv: { customOptions: { allErrors: true } } }).withTypeProvider<TypeBoxTypeProvider>() as App;
-  app.setErrorHandler(errorHandler);
-  await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 't', version: '0' } } });
-  // Stands in for the session plugin: the test says who is signed in.
-  app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (request) => {
-    if (request.headers['x-test-signed-in'] === '1') request.principal = agency;
-  });
-  await routes(app, { db, clock: fixedClock('2025-03-01T04:00:00Z'), config: loadConfig({}) });
-  await app.ready();
+  app = await routeTestApp(db, routes, { agency }, '2025-03-01T04:00:00Z');
 });
 afterAll(async () => {
   await app?.close();
@@ -52,13 +38,13 @@ describe('catalogue routes', () => {
   it('imports for the signed-in agency and refuses overlaps with the path', async () => {
     const file = { items: [v2024, v2025] };
     expect((await app.inject({ method: 'POST', url: '/api/catalog/import', payload: file })).statusCode).toBe(401);
-    const ok = await app.inject({ method: 'POST', url: '/api/catalog/import', payload: file, headers: { 'x-test-signed-in': '1' } });
+    const ok = await app.inject({ method: 'POST', url: '/api/catalog/import', payload: file, headers: { 'x-test-as': 'agency' } });
     expect(ok.json()).toEqual({ imported: 2, updated: 0 });
     const overlap = await app.inject({
       method: 'POST',
       url: '/api/catalog/import',
       payload: { items: [{ ...v2025, begndate: '2025-06-01' }] },
-      headers: { 'x-test-signed-in': '1' },
+      headers: { 'x-test-as': 'agency' },
     });
     expect(overlap.statusCode).toBe(400);
     expect(overlap.json().errors).toEqual([
@@ -79,7 +65,7 @@ describe('catalogue routes', () => {
 
   it('exports for signed-in users', async () => {
     expect((await app.inject({ url: '/api/catalog/export?province=440000' })).statusCode).toBe(401);
-    const out = await app.inject({ url: '/api/catalog/export?province=440000', headers: { 'x-test-signed-in': '1' } });
+    const out = await app.inject({ url: '/api/catalog/export?province=440000', headers: { 'x-test-as': 'agency' } });
     expect(out.json()).toEqual({ items: [v2024, v2025] });
   });
 });

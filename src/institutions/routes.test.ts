@@ -1,13 +1,8 @@
-import Fastify from 'fastify';
-import swagger from '@fastify/swagger';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../test/support/db.ts';
+import { routeTestApp } from '../../test/support/route-app.ts';
 import type { Principal } from '../auth/model.ts';
-import { fixedClock } from '../core/clock.ts';
-import { loadConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';
-import { errorHandler } from '../http/problem.ts';
 import type { App } from '../http/types.ts';
 import { seedReference } from '../reference/service.ts';
 import { routes } from './routes.ts';
@@ -28,16 +23,7 @@ let app: App;
 beforeAll(async () => {
   db = await testDb();
   await db.tx((tx) => seedReference(tx));
-  app = Fastify({ logger: false, ajv: { customOptions: { allErrors: true } } }).withTypeProvider<TypeBoxTypeProvider>() as App;
-  app.setErrorHandler(errorHandler);
-  await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 't', version: '0' } } });
-  // Stands in for the session plugin: the test says who is signed in.
-  app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (request) => {
-    if (request.headers['x-test-signed-in'] === '1') request.principal = agency;
-  });
-  await routes(app, { db, clock: fixedClock('2025-03-01T04:00:00Z'), config: loadConfig({}) });
-  await app.ready();
+  app = await routeTestApp(db, routes, { agency }, '2025-03-01T04:00:00Z');
 });
 afterAll(async () => {
   await app?.close();
@@ -52,11 +38,11 @@ describe('institution routes', () => {
       method: 'POST',
       url: '/api/institutions/import',
       payload: { institutions: [{ ...hospital, kind: 'pharmacy' }] },
-      headers: { 'x-test-signed-in': '1' },
+      headers: { 'x-test-as': 'agency' },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual(['institutions[0].code', 'institutions[0].services']);
-    const ok = await app.inject({ method: 'POST', url: '/api/institutions/import', payload: file, headers: { 'x-test-signed-in': '1' } });
+    const ok = await app.inject({ method: 'POST', url: '/api/institutions/import', payload: file, headers: { 'x-test-as': 'agency' } });
     expect(ok.json()).toEqual({ imported: 1 });
   });
 
@@ -77,9 +63,9 @@ describe('institution routes', () => {
 
   it('exports for signed-in users only', async () => {
     expect((await app.inject({ url: '/api/institutions/export' })).statusCode).toBe(401);
-    const out = await app.inject({ url: '/api/institutions/export?admdvs=440100', headers: { 'x-test-signed-in': '1' } });
+    const out = await app.inject({ url: '/api/institutions/export?admdvs=440100', headers: { 'x-test-as': 'agency' } });
     expect(out.json().institutions).toHaveLength(1);
-    const mappings = await app.inject({ url: '/api/institutions/mappings/export', headers: { 'x-test-signed-in': '1' } });
+    const mappings = await app.inject({ url: '/api/institutions/mappings/export', headers: { 'x-test-as': 'agency' } });
     expect(mappings.json()).toEqual({ mappings: [] });
   });
 });

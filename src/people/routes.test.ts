@@ -1,14 +1,9 @@
-import Fastify from 'fastify';
-import swagger from '@fastify/swagger';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../test/support/db.ts';
+import { routeTestApp } from '../../test/support/route-app.ts';
 import type { Principal } from '../auth/model.ts';
-import { fixedClock } from '../core/clock.ts';
 import { certnoFor } from '../core/idcard.ts';
-import { loadConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';
-import { errorHandler } from '../http/problem.ts';
 import type { App } from '../http/types.ts';
 import { seedReference } from '../reference/service.ts';
 import { routes } from './routes.ts';
@@ -38,16 +33,7 @@ let app: App;
 beforeAll(async () => {
   db = await testDb();
   await db.tx((tx) => seedReference(tx));
-  app = Fastify({ logger: false, ajv: { customOptions: { allErrors: true } } }).withTypeProvider<TypeBoxTypeProvider>() as App;
-  app.setErrorHandler(errorHandler);
-  await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 't', version: '0' } } });
-  // Stands in for the session plugin: the test says who is signed in.
-  app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (request) => {
-    request.principal = principals[String(request.headers['x-test-as'])];
-  });
-  await routes(app, { db, clock: fixedClock('2025-03-01T04:00:00Z'), config: loadConfig({}) });
-  await app.ready();
+  app = await routeTestApp(db, routes, principals, '2025-03-01T04:00:00Z');
 });
 afterAll(async () => {
   await app?.close();

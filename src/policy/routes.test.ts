@@ -1,15 +1,10 @@
-import Fastify from 'fastify';
-import swagger from '@fastify/swagger';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../test/support/db.ts';
+import { routeTestApp } from '../../test/support/route-app.ts';
 import type { Principal } from '../auth/model.ts';
-import { fixedClock } from '../core/clock.ts';
-import { loadConfig } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import { generatePolicies } from '../demo/policies.ts';
 import { Rng } from '../demo/rng.ts';
-import { errorHandler } from '../http/problem.ts';
 import type { App } from '../http/types.ts';
 import { routes } from './routes.ts';
 
@@ -25,16 +20,7 @@ beforeAll(async () => {
        ('320000', 1, NULL, '江苏省', 'Jiangsu', false), ('320100', 2, '320000', '南京市', 'Nanjing', true)
      ON CONFLICT (code) DO NOTHING`,
   );
-  app = Fastify({ logger: false, ajv: { customOptions: { allErrors: true } } }).withTypeProvider<TypeBoxTypeProvider>() as App;
-  app.setErrorHandler(errorHandler);
-  await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 't', version: '0' } } });
-  // Stands in for the session plugin: the test says who is signed in.
-  app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (request) => {
-    if (request.headers['x-test-signed-in'] === '1') request.principal = agency;
-  });
-  await routes(app, { db, clock: fixedClock('2025-03-01T04:00:00Z'), config: loadConfig({}) });
-  await app.ready();
+  app = await routeTestApp(db, routes, { agency }, '2025-03-01T04:00:00Z');
 });
 afterAll(async () => {
   await app?.close();
@@ -47,7 +33,7 @@ describe('policy routes', () => {
   it('imports only for a signed-in principal', async () => {
     const anonymous = await app.inject({ method: 'POST', url: '/api/policies/import', payload: file });
     expect(anonymous.statusCode).toBe(401);
-    const ok = await app.inject({ method: 'POST', url: '/api/policies/import', payload: file, headers: { 'x-test-signed-in': '1' } });
+    const ok = await app.inject({ method: 'POST', url: '/api/policies/import', payload: file, headers: { 'x-test-as': 'agency' } });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ imported: 2 });
   });
@@ -56,7 +42,7 @@ describe('policy routes', () => {
     const bad = structuredClone(file);
     bad.policies[0]!.benefits[0]!.bands[0]!.ratio_bp = 20_000;
     delete (bad.policies[1] as Partial<(typeof bad.policies)[1]>).settings;
-    const res = await app.inject({ method: 'POST', url: '/api/policies/import', payload: bad, headers: { 'x-test-signed-in': '1' } });
+    const res = await app.inject({ method: 'POST', url: '/api/policies/import', payload: bad, headers: { 'x-test-as': 'agency' } });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(['policies[0].benefits[0].bands[0].ratio_bp', 'policies[1].settings']);
