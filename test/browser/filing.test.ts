@@ -1,7 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDigit } from '../../src/core/idcard.ts';
-import { addMonths } from '../../web/src/dates.ts';
 import { formatYuan, parseYuan, todayInChina } from '../../web/src/format.ts';
 import { DESKTOP, hasChromium, horizontalOverflow, htmlLang, open, PHONE, shot, startPortal, untranslated, type Portal, type Viewport } from './support.ts';
 
@@ -103,7 +102,11 @@ describe.skipIf(!hasChromium)('filing, finder and estimate in a browser', () => 
       expect(await preview.innerText()).toContain(zhName(area));
       const policy = await (await page.request.get(`/api/policies/in-force?pooling_area=${p.insuplc_admdvs}&insutype=${p.insutype}`)).json();
       const settings = policy.doc.settings as { long_term_min_months: number; review_filing_kinds: string[] };
-      expect(await preview.innerText()).toContain(settings.review_filing_kinds.includes('long_term_resident') ? '需要参保地经办机构审核' : '提交后立即生效');
+      const terms = await (await page.request.get(`/api/filings/terms?psn_no=${p.psn_no}&insutype=${p.insutype}&kind=long_term_resident&begin_date=${todayInChina()}`)).json();
+      expect(await preview.innerText()).toContain(terms.review ? '需要参保地经办机构审核' : '提交后立即生效');
+      if (terms.changeable_from > todayInChina()) expect(await preview.innerText()).toContain(`${terms.changeable_from} 起可以变更或取消`);
+      await reveal(preview);
+      await shot(page, 'phone-filing-preview-zh');
 
       // A mistyped agent ID is caught before sending; one the server refuses is shown beside the field it names.
       const first17 = '11010119800101123';
@@ -154,8 +157,19 @@ describe.skipIf(!hasChromium)('filing, finder and estimate in a browser', () => 
       expect(existing).toContain(filed.filing_no);
       await shot(page, 'phone-filing-already-zh');
 
-      // Cancelling inside the insured place's minimum period is refused with the day it becomes possible.
+      // Changing or cancelling inside the insured place's minimum period is refused with the day it becomes possible.
+      const from = filed.changeable_from as string;
+      expect(from).toBe(terms.changeable_from);
       await page.goto('/filing');
+      if (settings.long_term_min_months > 0) {
+        await page.getByRole('button', { name: '变更备案地' }).click();
+        const change = page.getByRole('form', { name: '变更备案地' });
+        await change.locator('select[name=province]').selectOption('440000');
+        await change.locator('select[name=area]').selectOption('440100');
+        await change.getByRole('button', { name: '确认变更' }).click();
+        await expect.poll(() => page.getByTestId('too-early').innerText()).toContain(`${from} 起可以办理`);
+        await change.getByRole('button', { name: '收起' }).click();
+      }
       await page.getByRole('button', { name: '取消备案' }).click();
       await page.getByRole('button', { name: '确认取消备案' }).click();
       await expect.poll(() => page.locator('.field-invalid .field-error').innerText()).toBe('请填写此项');
@@ -163,7 +177,6 @@ describe.skipIf(!hasChromium)('filing, finder and estimate in a browser', () => 
       await page.getByRole('button', { name: '确认取消备案' }).click();
       if (settings.long_term_min_months > 0) {
         const tooEarly = page.getByTestId('too-early');
-        const from = addMonths(todayInChina(), settings.long_term_min_months);
         await expect.poll(() => tooEarly.innerText()).toContain(`${from} 起可以办理`);
         expect(await tooEarly.innerText()).toContain(`满 ${settings.long_term_min_months} 个月`);
         await reveal(tooEarly);
@@ -198,9 +211,10 @@ describe.skipIf(!hasChromium)('filing, finder and estimate in a browser', () => 
       await page.goto('/filing');
       const national = page.getByTestId('national-records');
       await expect.poll(() => national.innerText()).toContain('参保地经办机构/线上平台');
+      // Region names arrive with the reference data, a moment after the records.
+      await expect.poll(() => national.innerText()).toContain(zhName(record.area));
       const text = await national.innerText();
       expect(text).toContain(`${filing.agent.name}（子女）`);
-      expect(text).toContain(zhName(record.area));
       expect(text).toContain(record.filing_no);
       expect(await page.locator('main').innerText()).toContain('也包括亲属替您办理的');
       await shot(page, 'desktop-filing-zh', true);
@@ -211,6 +225,12 @@ describe.skipIf(!hasChromium)('filing, finder and estimate in a browser', () => 
       expect(await page.locator('main').innerText()).toContain('including ones a relative made');
       expect(await untranslated(page)).toEqual([]);
       await shot(page, 'desktop-filing-en', true);
+
+      await page.getByRole('link', { name: 'Make a new filing' }).click();
+      await page.locator('input[name=kind][value=referral]').check();
+      await expect.poll(() => page.locator('input[name="proof.diag_name"]').count()).toBe(1);
+      expect(await untranslated(page)).toEqual([]);
+      await shot(page, 'desktop-filing-new-en', true);
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();
@@ -392,7 +412,7 @@ describe.skipIf(!hasChromium)('filing, finder and estimate in a browser', () => 
       const person = await (await page.request.get(`/api/persons/${agency.psn_no}`)).json();
       await expect.poll(() => item.innerText()).toContain(person.person.name);
       expect(await item.innerText()).toContain('参保地医疗条件所限');
-      expect(await item.innerText()).toContain('北京市');
+      await expect.poll(() => item.innerText()).toContain(zhName('110000'));
       await shot(page, 'desktop-review-zh', true);
 
       // Rejecting needs a reason the person will read.

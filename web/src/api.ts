@@ -244,10 +244,23 @@ export interface NationalRecord {
   filed_at: string;
 }
 
+/** A person's own filing, with the first day the insured place lets it be changed or cancelled. */
+export interface PersonFiling extends Filing {
+  changeable_from: string;
+}
+
 export interface FilingsView {
   person: { psn_no: string; name: string; insuplc_admdvs: string };
-  filings: Filing[];
+  filings: PersonFiling[];
   national_records: NationalRecord[];
+}
+
+/** Mirrors `FilingTerms` in src/filing/service.ts: what a filing would get, before filing. */
+export interface FilingTerms {
+  end_date: string | null;
+  changeable_from: string;
+  review: boolean;
+  whole_province_filing: boolean;
 }
 
 export interface FilingRequest {

@@ -1,10 +1,10 @@
-import type { Filing, FilingClass, FilingKind, FilingStatus, NationalRecord, PolicySettings } from './api.ts';
-import { addDays, addMonths } from './dates.ts';
+import type { Filing, FilingClass, FilingKind, FilingStatus, NationalRecord } from './api.ts';
 import type { MessageKey, Translate } from './i18n.tsx';
 
 /**
- * The filing rules the portal shows before the server decides (src/filing/rules.ts
- * decides): which proof a kind takes, how long it lasts, when it can change.
+ * What the filing form needs to ask the right questions: the kinds, which proof
+ * each takes, the statuses. The rules themselves (validity, when a filing may
+ * change, review) are the server's: src/filing/rules.ts, read through the API.
  */
 
 export const LONG_TERM_KINDS: readonly FilingKind[] = ['resettled_retiree', 'long_term_resident', 'stationed_worker'];
@@ -43,20 +43,6 @@ export const PROOF_FIELDS: Record<ProofType, readonly string[]> = {
 export function proofFieldLabel(type: ProofType, field: string): MessageKey {
   if (field === 'number') return type === 'household_register' ? 'proof.number.household_register' : 'proof.number.residence_permit';
   return `proof.${field}` as MessageKey;
-}
-
-/** The last day of a temporary filing: the insured place's validity, never under six months. */
-export function temporaryEnd(begin: string, settings: Pick<PolicySettings, 'temporary_validity_months'>): string {
-  return addDays(addMonths(begin, temporaryMonths(settings)), -1);
-}
-
-export function temporaryMonths(settings: Pick<PolicySettings, 'temporary_validity_months'>): number {
-  return Math.max(6, settings.temporary_validity_months);
-}
-
-/** The first day a filing may be changed or cancelled: long-term ones wait out the insured place's minimum. */
-export function changeableFrom(f: Pick<Filing, 'kind' | 'begin_date'>, settings: Pick<PolicySettings, 'long_term_min_months'>): string {
-  return filingClass(f.kind) === 'long_term' ? addMonths(f.begin_date, settings.long_term_min_months) : f.begin_date;
 }
 
 /** The validity of a filing as a message and its dates: open-ended, or from one day to another. */

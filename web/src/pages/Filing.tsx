@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, issueField, type Filing, type FilingResult, type FilingsView, type PolicyVersion } from '../api.ts';
+import { api, ApiError, issueField, type Filing, type FilingResult, type FilingsView, type PersonFiling, type PolicyVersion } from '../api.ts';
 import { AreaPicker } from '../components/AreaPicker.tsx';
 import { FilingFacts, FilingStatusBadge, useAreaName } from '../components/FilingFacts.tsx';
 import { Card, errorMessage, Field, Loaded, PageHeader, tCode, Unbroken } from '../components/ui.tsx';
 import { useFetch } from '../data.ts';
 import { isDate } from '../dates.ts';
-import { changeableFrom, filingClass, LIVE_STATUSES } from '../filing.ts';
+import { filingClass, LIVE_STATUSES } from '../filing.ts';
 import { todayInChina } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
@@ -106,13 +106,13 @@ function FilingOverview({ view, onDone }: { view: FilingsView; onDone: (message:
 
 type Action = 'none' | 'change' | 'cancel';
 
-function CurrentFiling({ filing, onDone }: { filing: Filing; onDone: (message: string) => void }) {
+function CurrentFiling({ filing, onDone }: { filing: PersonFiling; onDone: (message: string) => void }) {
   const { t } = useI18n();
   const areaName = useAreaName();
   const policy = useFetch<PolicyVersion>(`/api/policies/in-force?pooling_area=${filing.insuplc_admdvs}&insutype=${filing.insutype}`);
   const [action, setAction] = useState<Action>('none');
   const settings = policy.data?.doc.settings;
-  const from = settings ? changeableFrom(filing, settings) : null;
+  const from = filing.changeable_from;
   const today = todayInChina();
   return (
     <Card className="current-filing">
@@ -128,7 +128,7 @@ function CurrentFiling({ filing, onDone }: { filing: Filing; onDone: (message: s
       </p>
       {filing.status === 'pending_review' && <p className="alert alert-info">{t('fil.pendingNote')}</p>}
       <FilingFacts filing={filing} withKind={false} withStatus={false} withArea={false} />
-      {settings && from && from > today && (
+      {settings && from > today && (
         <p className="note">
           <Unbroken text={t('fil.changeableFrom')} values={{ months: String(settings.long_term_min_months), date: from }} />
         </p>

@@ -91,7 +91,7 @@ function FilingList({ items }: { items: Filing[] }) {
                   <br />
                   <small className="muted code nowrap">{f.filing_no}</small>
                 </td>
-                <td>{tCode(t, 'filing', f.kind)}</td>
+                <td className="nowrap">{tCode(t, 'filing', f.kind)}</td>
                 <td>{areaName(f.area)}</td>
                 <td>
                   <Validity filing={f} />

@@ -1,11 +1,11 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { api, ApiError, issueField, type Filing, type FilingKind, type FilingRequest, type FilingResult, type PersonView, type PolicySettings, type PolicyVersion } from '../api.ts';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, issueField, withQuery, type Filing, type FilingKind, type FilingRequest, type FilingResult, type FilingTerms, type PersonView, type PolicyVersion } from '../api.ts';
 import { AreaPicker } from '../components/AreaPicker.tsx';
 import { FilingFacts, useAreaName } from '../components/FilingFacts.tsx';
 import { Card, errorMessage, Facts, Field, Loaded, PageHeader, tCode, Unbroken } from '../components/ui.tsx';
 import { useCodes, useFetch } from '../data.ts';
 import { isDate } from '../dates.ts';
-import { changeableFrom, filingClass, LONG_TERM_KINDS, PROOF_FIELDS, PROOF_TYPES, proofFieldLabel, RELATIONS, TEMPORARY_KINDS, temporaryEnd, temporaryMonths, type ProofType } from '../filing.ts';
+import { filingClass, LONG_TERM_KINDS, PROOF_FIELDS, PROOF_TYPES, proofFieldLabel, RELATIONS, TEMPORARY_KINDS, type ProofType } from '../filing.ts';
 import { certnoCheckDigitOk, todayInChina } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
@@ -49,7 +49,7 @@ function FilingForm({ view }: { view: PersonView }) {
             insutype={insutype}
             schemes={view.enrolments.length > 1 ? view.enrolments.map((e) => e.insutype) : null}
             onScheme={setInsutype}
-            settings={p.doc.settings}
+            wholeProvince={p.doc.settings.whole_province_filing}
             onOutcome={(o) => {
               setOutcome(o);
               window.scrollTo(0, 0);
@@ -109,13 +109,14 @@ interface FormProps {
   insutype: string;
   schemes: string[] | null;
   onScheme: (insutype: string) => void;
-  settings: PolicySettings;
+  /** the insured place lets a whole province be filed */
+  wholeProvince: boolean;
   onOutcome: (o: Outcome) => void;
 }
 
 type Errors = Record<string, string>;
 
-function Form({ psnNo, insuredArea, insutype, schemes, onScheme, settings, onOutcome }: FormProps) {
+function Form({ psnNo, insuredArea, insutype, schemes, onScheme, wholeProvince, onOutcome }: FormProps) {
   const { t, nameOf } = useI18n();
   const areaName = useAreaName();
   const insutypes = useCodes('insutype');
@@ -265,7 +266,7 @@ function Form({ psnNo, insuredArea, insutype, schemes, onScheme, settings, onOut
       <Card title={t('fil.kind')}>
         <div className={`choice-group${errors.kind ? ' invalid' : ''}`} role="radiogroup" aria-label={t('fil.kind')}>
           <KindGroup title={t('new.longTermGroup')} kinds={LONG_TERM_KINDS} kind={kind} onChoose={chooseKind} />
-          <KindGroup title={t('new.temporaryGroup', { months: temporaryMonths(settings) })} kinds={TEMPORARY_KINDS} kind={kind} onChoose={chooseKind} />
+          <KindGroup title={t('new.temporaryGroup')} kinds={TEMPORARY_KINDS} kind={kind} onChoose={chooseKind} />
         </div>
         {errors.kind && <p className="field-error">{errors.kind}</p>}
       </Card>
@@ -277,7 +278,7 @@ function Form({ psnNo, insuredArea, insutype, schemes, onScheme, settings, onOut
             province={province}
             area={area}
             exclude={insuredArea}
-            wholeProvince={settings.whole_province_filing}
+            wholeProvince={wholeProvince}
             error={errors.area}
             areaLabel={t('new.city')}
             onChange={(p, a) => {
@@ -373,7 +374,7 @@ function Form({ psnNo, insuredArea, insutype, schemes, onScheme, settings, onOut
       </Card>
 
       <Card className="preview-card" title={t('new.previewTitle')}>
-        <Preview kind={kind} area={area} start={start} settings={settings} areaName={areaName} />
+        <Preview psnNo={psnNo} insutype={insutype} kind={kind} area={area} start={start} areaName={areaName} />
       </Card>
 
       <button type="submit" className="btn btn-primary btn-block btn-large" disabled={busy}>
@@ -401,36 +402,43 @@ function KindGroup({ title, kinds, kind, onChoose }: { title: string; kinds: rea
   );
 }
 
-function Preview({ kind, area, start, settings, areaName }: { kind: FilingKind | ''; area: string; start: string; settings: PolicySettings; areaName: (code: string) => string }) {
+/** What the filing would get, as the insured place's policy answers it (GET /api/filings/terms). */
+function Preview({ psnNo, insutype, kind, area, start, areaName }: { psnNo: string; insutype: string; kind: FilingKind | ''; area: string; start: string; areaName: (code: string) => string }) {
   const { t } = useI18n();
-  if (!kind || !area || !isDate(start)) return <p className="muted">{t('new.previewIncomplete')}</p>;
-  const longTerm = filingClass(kind) === 'long_term';
-  const validity: ReactNode = longTerm ? (
-    <>
-      <Unbroken text={t('fil.longTermValidity')} values={{ from: start }} />
-      {settings.long_term_min_months > 0 && (
-        <>
-          <br />
-          <small className="muted">
-            <Unbroken text={t('new.changeableAfter')} values={{ months: String(settings.long_term_min_months), date: changeableFrom({ kind, begin_date: start }, settings) }} />
-          </small>
-        </>
-      )}
-    </>
-  ) : (
-    <Unbroken text={t('new.tempValidity')} values={{ from: start, to: temporaryEnd(start, settings), months: String(temporaryMonths(settings)) }} />
-  );
-  const review = settings.review_filing_kinds.includes(kind);
+  const ready = kind !== '' && area !== '' && isDate(start);
+  const terms = useFetch<FilingTerms>(ready ? withQuery('/api/filings/terms', { psn_no: psnNo, insutype, kind, begin_date: start }) : null);
+  if (!ready) return <p className="muted">{t('new.previewIncomplete')}</p>;
   return (
-    <div data-testid="filing-preview">
-      <Facts
-        items={[
-          [t('fil.kind'), `${tCode(t, 'filing', kind)} · ${tCode(t, 'fclass', filingClass(kind))}`],
-          [t('fil.area'), areaName(area)],
-          [t('fil.validity'), validity],
-          [t('new.handling'), review ? t('new.review') : t('new.instant')],
-        ]}
-      />
-    </div>
+    <Loaded value={terms}>
+      {(x) => (
+        <div data-testid="filing-preview">
+          <Facts
+            items={[
+              [t('fil.kind'), `${tCode(t, 'filing', kind)} · ${tCode(t, 'fclass', filingClass(kind))}`],
+              [t('fil.area'), areaName(area)],
+              [
+                t('fil.validity'),
+                x.end_date === null ? (
+                  <>
+                    <Unbroken text={t('fil.longTermValidity')} values={{ from: start }} />
+                    {x.changeable_from > start && (
+                      <>
+                        <br />
+                        <small className="muted">
+                          <Unbroken text={t('new.changeableAfter')} values={{ date: x.changeable_from }} />
+                        </small>
+                      </>
+                    )}
+                  </>
+                ) : (
+                  <Unbroken text={t('common.dateRange')} values={{ from: start, to: x.end_date }} />
+                ),
+              ],
+              [t('new.handling'), x.review ? t('new.review') : t('new.instant')],
+            ]}
+          />
+        </div>
+      )}
+    </Loaded>
   );
 }
