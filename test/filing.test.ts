@@ -111,6 +111,18 @@ describe('filing', () => {
     expect(mine.national_records.map((r) => r.channel).sort()).toEqual(['local_platform', 'national_app']);
   });
 
+  it('keeps the old area covered until a change takes effect', async () => {
+    const p = personOf(HARBIN);
+    await db.tx((tx) => addPersons(tx, [p]));
+    const later = '2027-03-01';
+    const { filing: f } = await db.tx((tx) => filing.file(tx, personActor(p), longTerm(p, { begin_date: '2026-11-23' }), TODAY));
+    await db.tx((tx) => filing.changeArea(tx, personActor(p), f.id, { area: GUANGZHOU, begin_date: '2027-04-01', channel: 'national_app' }, later));
+    expect((await filing.coverage(db, system, { psn_no: p.psn_no, place: SHENZHEN, date: later })).covered).toBe(true);
+    expect((await filing.coverage(db, system, { psn_no: p.psn_no, place: GUANGZHOU, date: later })).covered).toBe(false);
+    expect((await filing.coverage(db, system, { psn_no: p.psn_no, place: SHENZHEN, date: '2027-04-01' })).covered).toBe(false);
+    expect((await filing.coverage(db, system, { psn_no: p.psn_no, place: GUANGZHOU, date: '2027-04-01' })).covered).toBe(true);
+  });
+
   it('gives a temporary filing at least the configured validity, and it expires by itself', async () => {
     const { filing: f } = await db.tx((tx) =>
       filing.file(tx, personActor(other), longTerm(other, { kind: 'other_temporary', area: '310000', begin_date: '2026-12-01' }), TODAY),

@@ -1,4 +1,5 @@
 import type { FilingKind } from '../policy/model.ts';
+import type { FilingChannel } from '../reference/model.ts';
 
 export type { FilingKind };
 export type FilingClass = 'long_term' | 'temporary';
@@ -7,7 +8,7 @@ export const longTermKinds: readonly FilingKind[] = ['resettled_retiree', 'long_
 export const filingKinds: readonly FilingKind[] = [...longTermKinds, 'referral', 'emergency', 'other_temporary'];
 
 /** Where a filing was made: the national record search shows people this, so a relative's old filing can be found. */
-export type FilingChannel = 'national_app' | 'mini_program' | 'national_self_service' | 'local_platform' | 'hospital';
+export type { FilingChannel };
 export const filingChannels: readonly FilingChannel[] = ['national_app', 'mini_program', 'national_self_service', 'local_platform', 'hospital'];
 
 /**

@@ -152,7 +152,8 @@ export function coverageOn(
     return { covered: false, filing: null, reason: 'the insurance is suspended: no direct settlement; pay in full and claim at home', emergency_only: false };
   const covering = filings.find(
     (f) =>
-      f.status === 'active' &&
+      // A changed filing keeps covering its old area until the day before the new one begins.
+      (f.status === 'active' || f.status === 'changed') &&
       areaIncludes(f.area, visit.place) &&
       f.begin_date <= visit.date &&
       (f.end_date === null || visit.date <= f.end_date),

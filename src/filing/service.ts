@@ -4,7 +4,7 @@ import { authorize, isAllowed, regionScope } from '../auth/permissions.ts';
 import { addDays } from '../core/clock.ts';
 import { DomainError, invalid, invalidMany, notFound } from '../core/errors.ts';
 import type { Queryable } from '../db/pool.ts';
-import { searchInstitutions, type InstitutionQuery } from '../institutions/service.ts';
+import { getInstitution, searchInstitutions, type InstitutionQuery } from '../institutions/service.ts';
 import { findPerson, getPersonOverview, insuranceOn, type PersonOverview } from '../people/service.ts';
 import { parseCertno } from '../core/idcard.ts';
 import { policyInForce } from '../policy/service.ts';
@@ -69,8 +69,19 @@ export async function resolveFiler(tx: Queryable, actor: Principal | undefined, 
 
 export async function file(tx: Queryable, actor: Principal | undefined, input: FilingInput, today: string, replaces: Filing | null = null): Promise<FilingResult> {
   const overview = await getPersonOverview(tx, actor, input.psn_no);
-  const insuredArea = overview.person.insuplc_admdvs;
-  authorize(actor, 'filing.write', { psnNo: input.psn_no, region: insuredArea });
+  authorize(actor, 'filing.write', { psnNo: input.psn_no, region: overview.person.insuplc_admdvs });
+  return fileAuthorised(tx, actor, overview, input, today, replaces);
+}
+
+/** Files for a person whom `actor` has been authorised to file for. */
+async function fileAuthorised(
+  tx: Queryable,
+  actor: Principal,
+  overview: PersonOverview,
+  input: FilingInput,
+  today: string,
+  replaces: Filing | null,
+): Promise<FilingResult> {
   const enrolment = enrolmentOf(overview, input.insutype);
   const policy = await policyInForce(tx, enrolment.insuplc_admdvs, input.insutype, today);
   const issues = filingIssues(input, {
@@ -172,6 +183,10 @@ export async function changeArea(
 
 export async function cancel(tx: Queryable, actor: Principal | undefined, id: number, reason: string, today: string): Promise<Filing> {
   const { filing, certno } = await ownFiling(tx, actor, id);
+  return cancelAuthorised(tx, actor!, filing, certno, reason, today);
+}
+
+async function cancelAuthorised(tx: Queryable, actor: Principal, filing: Filing, certno: string, reason: string, today: string): Promise<Filing> {
   await requireChangeable(tx, filing, today, 'cancelled');
   if (reason.trim() === '') throw invalid('reason', 'is required');
   const cancelled = await store.setStatus(tx, filing.id, 'cancelled', {
@@ -179,9 +194,78 @@ export async function cancel(tx: Queryable, actor: Principal | undefined, id: nu
     end_date: today < filing.begin_date ? filing.begin_date : today,
     ended: true,
   });
-  await store.reportNational(tx, cancelled, certno, 'cancelled', actorName(actor!));
-  await audit(tx, actor!, 'cancel', 'filing', filing.filing_no, { reason });
+  await store.reportNational(tx, cancelled, certno, 'cancelled', actorName(actor));
+  await audit(tx, actor, 'cancel', 'filing', filing.filing_no, { reason });
   return cancelled;
+}
+
+/**
+ * Reads the person for a filing a hospital makes: the hospital has been
+ * authorised for the filing, not to read the person's records, so the
+ * platform reads them on its behalf.
+ */
+const hospitalFilingReader: Principal = { kind: 'system', name: 'hospital-filing' };
+
+/** A referral as the referring hospital sends it (HIS 2501). */
+export interface HospitalReferral {
+  psn_no: string;
+  insutype: string;
+  /** where the person is referred to: a pooling area (or a province, where the insured place allows) */
+  area: string;
+  begin_date: string;
+  diag_code: string;
+  diag_name: string;
+  reason: string;
+  phone?: string;
+}
+
+/**
+ * A referral filed by a designated hospital of the person's insured place on
+ * the referral certificate it issues (HIS 2501): a filing of kind referral
+ * made through the hospital channel, reported to the national filing database.
+ */
+export async function fileReferral(tx: Queryable, actor: Principal | undefined, input: HospitalReferral, today: string): Promise<FilingResult> {
+  const insurance = await insuranceOn(tx, input.psn_no, input.insutype, today);
+  authorize(actor, 'hospital.file', { region: insurance.insuplc_admdvs });
+  if (actor.kind !== 'institution') throw new DomainError('forbidden', 'A referral certificate is issued by a designated hospital.');
+  const hospital = await getInstitution(tx, actor.code);
+  const overview = await getPersonOverview(tx, hospitalFilingReader, input.psn_no);
+  return fileAuthorised(
+    tx,
+    actor,
+    overview,
+    {
+      psn_no: input.psn_no,
+      insutype: input.insutype,
+      kind: 'referral',
+      area: input.area,
+      begin_date: input.begin_date,
+      channel: 'hospital',
+      proof: {
+        type: 'referral_certificate',
+        referring_institution_code: hospital.code,
+        referring_institution_name: hospital.name,
+        diag_code: input.diag_code,
+        diag_name: input.diag_name,
+        reason: input.reason,
+      },
+      ...(input.phone ? { phone: input.phone } : {}),
+    },
+    today,
+    null,
+  );
+}
+
+/** Cancels a referral the same hospital filed (HIS 2502), by its filing number. */
+export async function cancelReferral(tx: Queryable, actor: Principal | undefined, q: { psn_no: string; filing_no: string; reason: string }, today: string): Promise<Filing> {
+  if (actor?.kind !== 'institution') throw new DomainError('forbidden', 'A referral is cancelled by the hospital that filed it.');
+  const found = (await store.filingsOfPerson(tx, q.psn_no)).find((f) => f.filing_no === q.filing_no);
+  const issuedHere = found?.channel === 'hospital' && found.proof.type === 'referral_certificate' && found.proof.referring_institution_code === actor.code;
+  if (!found || !issuedHere) throw notFound(`a referral ${q.filing_no} of person ${q.psn_no} filed by this hospital`);
+  authorize(actor, 'hospital.file', { region: found.insuplc_admdvs });
+  const locked = (await store.filingById(tx, found.id, true))!;
+  const overview = await getPersonOverview(tx, hospitalFilingReader, q.psn_no);
+  return cancelAuthorised(tx, actor, locked, overview.person.certno, q.reason, today);
 }
 
 export async function review(

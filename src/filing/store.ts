@@ -113,7 +113,8 @@ export async function searchFilings(
   if (filter.region) where.push(`insuplc_admdvs LIKE ${p(filter.region.endsWith('0000') ? filter.region.slice(0, 2) + '%' : filter.region)}`);
   if (filter.status) where.push(`status = ${p(filter.status)}`);
   if (filter.kind) where.push(`kind = ${p(filter.kind)}`);
-  if (filter.area) where.push(`area = ${p(filter.area)}`);
+  // A province also finds the filings to its pooling areas.
+  if (filter.area) where.push(filter.area.endsWith('0000') ? `area LIKE ${p(filter.area.slice(0, 2) + '%')}` : `area = ${p(filter.area)}`);
   if (filter.psn_no) where.push(`psn_no = ${p(filter.psn_no)}`);
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM filing ${clause}`, params);
@@ -138,11 +139,14 @@ const nationalColumns = `filing_id::int AS filing_id, filing_no, psn_no, insutyp
   to_char(begin_date, 'YYYY-MM-DD') AS begin_date, to_char(end_date, 'YYYY-MM-DD') AS end_date,
   status, channel, filed_at::text AS filed_at`;
 
-/** The person's live records in the national filing database (what a treatment place reads). */
+/**
+ * The person's records that can cover a visit, from the national filing database
+ * (what a treatment place reads): live ones, and changed ones until their end date.
+ */
 export async function nationalLiveRecords(tx: Queryable, psnNo: string, insutype: string | null): Promise<NationalRecord[]> {
   const r = await tx.query<NationalRecord>(
     `SELECT ${nationalColumns} FROM national_filing
-      WHERE psn_no = $1 AND ($2::text IS NULL OR insutype = $2) AND status IN ('active', 'pending_review')`,
+      WHERE psn_no = $1 AND ($2::text IS NULL OR insutype = $2) AND status IN ('active', 'pending_review', 'changed')`,
     [psnNo, insutype],
   );
   return r.rows;

@@ -53,7 +53,7 @@ describe('code tables', () => {
     expect(codeTables.filing_kind.map((e) => e.code).sort()).toEqual([...kinds].sort());
     expect(codeName('filing_kind', 'resettled_retiree')).toBe('异地安置退休人员');
     expect(kinds.filter((k) => filingClass(k) === 'long_term').sort()).toEqual(['long_term_resident', 'resettled_retiree', 'stationed_worker']);
-    expect(codeTables.filing_channel.map((e) => e.code)).toEqual(['national_app', 'mini_program', 'national_self_service', 'local_platform']);
+    expect(codeTables.filing_channel.map((e) => e.code)).toEqual(['national_app', 'mini_program', 'national_self_service', 'local_platform', 'hospital']);
   });
 });
 

@@ -25,6 +25,7 @@ const filingChannels: Record<FilingChannel, [string, string]> = {
   mini_program: ['微信/支付宝小程序', 'WeChat or Alipay mini program'],
   national_self_service: ['国家异地就医备案小程序/自助', 'National cross-regional filing mini program (self-service)'],
   local_platform: ['参保地经办机构/线上平台', 'Insured-place agency counter or online platform'],
+  hospital: ['定点医疗机构（转诊备案）', 'Designated hospital (referral filing)'],
 };
 
 export const codeTables = {

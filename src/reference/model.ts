@@ -35,7 +35,7 @@ export interface CodeEntry {
 }
 
 /** Where a filing was made; a person searching for an old filing is told which one. */
-export type FilingChannel = 'national_app' | 'mini_program' | 'national_self_service' | 'local_platform';
+export type FilingChannel = 'national_app' | 'mini_program' | 'national_self_service' | 'local_platform' | 'hospital';
 
 /** Long-term filings hold until changed; temporary ones for a set period. */
 export type FilingClass = 'long_term' | 'temporary';
