@@ -183,7 +183,7 @@ describe('filing', () => {
         TODAY,
       ),
     );
-    expect(f).toMatchObject({ late: true, acted_by: 'insured_agency:hrb', agent: { relation: 'daughter' } });
+    expect(f).toMatchObject({ late: true, acted_by: 'insured_agency:hrb', agent: { relation: 'daughter', certno: '110105********002X' } });
     expect((await filing.coverage(db, system, { psn_no: p.psn_no, place: SHENZHEN, date: '2026-11-12' })).covered).toBe(true);
     const log = await db.query("SELECT detail FROM audit_log WHERE entity = 'filing' AND entity_id = $1", [f.filing_no]);
     expect(log.rows[0].detail.agent_relation).toBe('daughter');

@@ -5,7 +5,7 @@ import { addDays } from '../core/clock.ts';
 import { DomainError, invalid, invalidMany, notFound } from '../core/errors.ts';
 import type { Queryable } from '../db/pool.ts';
 import { getInstitution, searchInstitutions, type InstitutionQuery } from '../institutions/service.ts';
-import { findPerson, getPersonOverview, insuranceOn, type PersonOverview } from '../people/service.ts';
+import { findPerson, getPersonOverview, insuranceOn, maskCertno, type PersonOverview } from '../people/service.ts';
 import { parseCertno } from '../core/idcard.ts';
 import { policyInForce } from '../policy/service.ts';
 import { getRegion } from '../reference/service.ts';
@@ -43,6 +43,11 @@ async function settleExpiry(tx: Queryable, f: Filing, certno: string, today: str
   const expired = await store.setStatus(tx, f.id, 'expired');
   await store.reportNational(tx, expired, certno, 'expired', actorName(actor));
   return null;
+}
+
+/** A filing as answered: the agent's ID number is kept for the record, shown masked. */
+function shown<F extends Pick<Filing, 'agent'>>(f: F): F {
+  return f.agent ? { ...f, agent: { ...f.agent, certno: maskCertno(f.agent.certno) } } : f;
 }
 
 export interface FilingResult {
@@ -100,7 +105,7 @@ async function fileAuthorised(
       'conflict',
       `Already filed, no need to file again: a ${stillLive.kind} filing for ${stillLive.area} made through ${stillLive.channel} on ${stillLive.created_at.slice(0, 10)} is ${stillLive.status === 'active' ? 'in force' : 'waiting for review'}.`,
       [],
-      { existing: stillLive },
+      { existing: shown(stillLive) },
     );
   }
 
@@ -123,7 +128,7 @@ async function fileAuthorised(
     agent_relation: input.agent?.relation ?? null,
   });
   return {
-    filing,
+    filing: shown(filing),
     message:
       status === 'active'
         ? `Filed: direct settlement in ${filing.area} from ${filing.begin_date}${filing.end_date ? ` to ${filing.end_date}` : ' until changed or cancelled'}.`
@@ -287,7 +292,7 @@ export async function review(
   });
   await store.reportNational(tx, decided, overview.person.certno, decision.approve ? 'approved' : 'rejected', actorName(actor));
   await audit(tx, actor, decision.approve ? 'approve' : 'reject', 'filing', filing.filing_no, { reason: decision.reason });
-  return decided;
+  return shown(decided);
 }
 
 /** A person's filings with today's status, and the national record across every channel. */
@@ -303,7 +308,7 @@ export async function filingsOf(tx: Queryable, actor: Principal | undefined, psn
   return {
     person: { psn_no: psnNo, name: overview.person.name, insuplc_admdvs: overview.person.insuplc_admdvs },
     filings: filings.map((f) => ({
-      ...f,
+      ...shown(f),
       status: statusOn(f, today, insured(f.insutype)),
       changeable_from: changeableFrom(f, settingsOf.get(`${f.insuplc_admdvs}:${f.insutype}`)!),
     })),
@@ -320,7 +325,8 @@ export async function search(
   if (actor.kind !== 'insured_agency' && actor.kind !== 'national' && actor.kind !== 'system') {
     throw new DomainError('forbidden', 'Filings are searched by the insured place agencies.');
   }
-  return store.searchFilings(tx, { ...filter, region: regionScope(actor) });
+  const found = await store.searchFilings(tx, { ...filter, region: regionScope(actor) });
+  return { ...found, items: found.items.map(shown) };
 }
 
 export async function counts(tx: Queryable, actor: Principal | undefined) {
