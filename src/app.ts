@@ -67,10 +67,9 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   );
   registerMetrics(app);
 
-  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes, settlementRoutes, hisRoutes]) {
+  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes, settlementRoutes, ledgerRoutes, hisRoutes]) {
     await module(app, deps);
   }
-  await ledgerRoutes(app, deps);
   if (opts.webDir) await registerWeb(app, opts.webDir);
   return app;
 }

@@ -28,11 +28,17 @@ export type Permission =
   /** the audit log; target: none (national) */
   | 'audit.read'
   /** post ledger transfers: the platform only (services post as the system on behalf of the caller they authorised) */
-  | 'ledger.post';
+  | 'ledger.post'
+  /** register visits, change them and upload their fee lines: an institution, on its own visits only; target: the visit's institution */
+  | 'encounter.write'
+  /** a designated hospital files for a patient insured in its own area (referral 2501, chronic disease qualification 2503); target: the insured place */
+  | 'hospital.file';
 
 export interface Target {
   region?: string;
   psnNo?: string;
+  /** the institution code a visit belongs to */
+  institution?: string;
 }
 
 export function regionCovers(scope: string, code: string): boolean {
@@ -64,6 +70,10 @@ export function isAllowed(p: Principal, perm: Permission, target: Target = {}): 
     case 'person.identify':
       // Patients come to a desk from anywhere: the desks of treatment places identify anyone who presents a credential.
       return p.kind === 'institution' || p.kind === 'treatment_agency' || inRegion('insured_agency');
+    case 'encounter.write':
+      return p.kind === 'institution' && target.institution !== undefined && p.code === target.institution;
+    case 'hospital.file':
+      return p.kind === 'institution' && target.region !== undefined && regionCovers(p.admdvs, target.region);
     case 'audit.read':
     case 'ledger.post':
       return false;

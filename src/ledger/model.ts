@@ -34,7 +34,7 @@ export type AccountKind =
   /** `pocket:<psn_no>` what a person paid out of their own pocket at the desk */
   | 'pocket';
 
-export const ACCOUNT_KINDS: readonly AccountKind[] = ['fund', 'prepaid', 'claim', 'agency', 'payable', 'cash', 'personal', 'pocket'];
+export const ACCOUNT_KINDS = ['fund', 'prepaid', 'claim', 'agency', 'payable', 'cash', 'personal', 'pocket'] as const satisfies readonly AccountKind[];
 
 /** An account code taken apart. */
 export interface Account {

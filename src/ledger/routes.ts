@@ -3,7 +3,7 @@ import type { RouteModule } from '../http/types.ts';
 import { ACCOUNT_KINDS } from './model.ts';
 import * as ledger from './service.ts';
 
-const Kind = Type.Union(ACCOUNT_KINDS.map((k) => Type.Literal(k)));
+const Kind = Type.Enum(ACCOUNT_KINDS);
 const Money = (description: string) => Type.Integer({ description: `${description} (fen)` });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'yyyy-MM-dd, a business date in Asia/Shanghai' });
 const Code = Type.String({

@@ -270,7 +270,13 @@ describe('reversal', () => {
 
     const bad = await rejection(db.tx((tx) => reverseTransfers(tx, LEDGER, [u!.id, u!.id], { business_date: '2026-10-20', reason: ' ' })));
     expect(bad.issues.map((i) => i.path)).toEqual(['ids[1]', 'idPrefix', 'reason']);
-    expect(await count()).toBe(n + 1);
+    const [v] = settlementTransfers(posting({ acct_fen: fen(0), cash_fen: fen(0) }));
+    await db.tx((tx) => postTransfers(tx, LEDGER, [v!]));
+    const ids = await rejection(
+      db.tx((tx) => reverseTransfers(tx, LEDGER, [u!.id, v!.id], { idFor: () => 'same id', business_date: '2026-10-20', reason: 'test', ref_kind: 'Cancel' })),
+    );
+    expect(ids.issues.map((i) => i.path)).toEqual(['ids[0].id', 'ids[0].ref_kind', 'ids[1].id', 'ids[1].ref_kind', 'ids[1]']);
+    expect(await count()).toBe(n + 2);
   });
 
   it('is enforced by the database too: a reversal that does not mirror, or of a reversal, or a second one, is refused', async () => {
