@@ -53,6 +53,9 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
 }
 
 function wrapPool(pool: pg.Pool, kind: Db['kind']): Db {
+  // A server that ends an idle connection (a restart, an administrator) must not
+  // crash the process: the pool drops that client and the next query reconnects.
+  pool.on('error', (err) => process.emitWarning(`an idle database connection was lost: ${err.message}`));
   return {
     kind,
     query:
