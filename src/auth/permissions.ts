@@ -32,13 +32,17 @@ export type Permission =
   /** register visits, change them and upload their fee lines: an institution, on its own visits only; target: the visit's institution */
   | 'encounter.write'
   /** a designated hospital files for a patient insured in its own area (referral 2501, chronic disease qualification 2503); target: the insured place */
-  | 'hospital.file';
+  | 'hospital.file'
+  /** read settlements: the person their own, the insured place its insured persons', the treatment place its area's, an institution its own; target: psnNo, region (insured place), treatment, institution */
+  | 'settlement.read';
 
 export interface Target {
   region?: string;
   psnNo?: string;
   /** the institution code a visit belongs to */
   institution?: string;
+  /** the treatment place of a settlement (region is its insured place) */
+  treatment?: string;
 }
 
 export function regionCovers(scope: string, code: string): boolean {
@@ -74,6 +78,13 @@ export function isAllowed(p: Principal, perm: Permission, target: Target = {}): 
       return p.kind === 'institution' && target.institution !== undefined && p.code === target.institution;
     case 'hospital.file':
       return p.kind === 'institution' && target.region !== undefined && regionCovers(p.admdvs, target.region);
+    case 'settlement.read':
+      return (
+        (p.kind === 'person' && target.psnNo !== undefined && p.psnNo === target.psnNo) ||
+        inRegion('insured_agency') ||
+        (p.kind === 'treatment_agency' && target.treatment !== undefined && regionCovers(p.region, target.treatment)) ||
+        (p.kind === 'institution' && target.institution !== undefined && p.code === target.institution)
+      );
     case 'audit.read':
     case 'ledger.post':
       return false;

@@ -1,7 +1,7 @@
 import { audit } from '../auth/audit.ts';
 import type { Principal } from '../auth/model.ts';
 import { authorize, regionScope } from '../auth/permissions.ts';
-import { today as todayOf, systemClock } from '../core/clock.ts';
+import { isIsoDate, today as todayOf, systemClock } from '../core/clock.ts';
 import { conflict, DomainError, invalidMany, notFound, type FieldIssue } from '../core/errors.ts';
 import type { Fen } from '../core/money.ts';
 import { schemaIssues } from '../core/validate.ts';
@@ -27,7 +27,7 @@ import {
 } from './rules.ts';
 import * as store from './store.ts';
 
-export { maskCertno, maskPhone, maskPerson } from './rules.ts';
+export { mayReveal, maskCertno, maskPhone, maskPerson } from './rules.ts';
 
 const REJECTED = 'the persons file was rejected, nothing was imported';
 
@@ -301,4 +301,118 @@ export async function insuranceOn(tx: Queryable, psnNo: string, insutype: string
   const enrolment = pickEnrolment(await store.enrolmentsOf(tx, psnNo), person.insuplc_admdvs, insutype);
   if (!enrolment) throw notFound(insutype === null ? `an enrolment of person ${psnNo}` : `person ${psnNo}'s enrolment in insutype ${insutype}`);
   return { ...enrolment, active: activeOn(enrolment, date) };
+}
+
+/** Is the qualification in force on `date`? */
+const qualificationHolds = (q: DiseaseQualification, date: string) => q.begin_date <= date && (q.end_date === null || q.end_date >= date);
+
+/**
+ * Whether the person holds a qualification for the chronic or special disease
+ * from `insuplcAdmdvs` on `date`. For services that have already checked the
+ * caller's right to ask (visit registration).
+ */
+export async function hasQualificationOn(tx: Queryable, psnNo: string, insuplcAdmdvs: string, diseaseCode: string, date: string): Promise<boolean> {
+  return (await store.qualificationsOf(tx, psnNo)).some((q) => q.insuplc_admdvs === insuplcAdmdvs && q.disease_code === diseaseCode && qualificationHolds(q, date));
+}
+
+export interface QualificationFiling {
+  psn_no: string;
+  insutype: string;
+  disease_code: string;
+  begin_date: string;
+  end_date: string | null;
+}
+
+/**
+ * A chronic or special disease qualification filed by a designated hospital
+ * of the person's insured place (HIS 2503). One qualification per disease at a
+ * time: filing again while one holds is refused, saying which.
+ */
+export async function fileQualification(
+  tx: Queryable,
+  actor: Principal | undefined,
+  input: QualificationFiling,
+  today: string,
+): Promise<DiseaseQualification & { id: number }> {
+  const insurance = await insuranceOn(tx, input.psn_no, input.insutype, today);
+  authorize(actor, 'hospital.file', { region: insurance.insuplc_admdvs });
+  const issues: FieldIssue[] = [];
+  if (!(await listChronicDiseases(tx)).some((d) => d.code === input.disease_code)) {
+    issues.push({ path: 'disease_code', message: `${input.disease_code} is not a known chronic or special disease code` });
+  }
+  if (!isIsoDate(input.begin_date)) issues.push({ path: 'begin_date', message: 'must be a date yyyy-MM-dd' });
+  if (input.end_date !== null && (!isIsoDate(input.end_date) || input.end_date < input.begin_date)) {
+    issues.push({ path: 'end_date', message: 'must be a date yyyy-MM-dd on or after begin_date' });
+  }
+  if (!insurance.active) issues.push({ path: 'insutype', message: `the person's insurance in ${input.insutype} is not active` });
+  if (issues.length > 0) throw invalidMany(issues, 'the qualification was not filed');
+  const holding = (await store.qualificationsOf(tx, input.psn_no)).find(
+    (q) =>
+      q.disease_code === input.disease_code &&
+      q.insuplc_admdvs === insurance.insuplc_admdvs &&
+      (q.end_date === null || q.end_date >= input.begin_date) &&
+      (input.end_date === null || q.begin_date <= input.end_date),
+  );
+  if (holding) {
+    throw conflict(`the person already holds a qualification for ${input.disease_code} from ${holding.begin_date}${holding.end_date ? ` to ${holding.end_date}` : ''}: no need to file again.`);
+  }
+  const q: DiseaseQualification = { psn_no: input.psn_no, insuplc_admdvs: insurance.insuplc_admdvs, disease_code: input.disease_code, begin_date: input.begin_date, end_date: input.end_date };
+  const id = await store.insertQualification(tx, q);
+  await audit(tx, actor, 'file', 'disease_qualification', String(id), { disease_code: q.disease_code, begin_date: q.begin_date, end_date: q.end_date });
+  return { ...q, id };
+}
+
+/**
+ * Ends a qualification (HIS 2504) on `today`, or on its first day when it has
+ * not begun: the row stays, as visits may have been settled under it.
+ */
+export async function endQualification(tx: Queryable, actor: Principal | undefined, id: number, psnNo: string, today: string): Promise<DiseaseQualification & { id: number }> {
+  const q = await store.qualificationById(tx, id, true);
+  if (!q || q.psn_no !== psnNo) throw notFound(`qualification ${id} of person ${psnNo}`);
+  authorize(actor, 'hospital.file', { region: q.insuplc_admdvs });
+  if (q.end_date !== null && q.end_date < today) throw conflict(`qualification ${id} already ended on ${q.end_date}.`);
+  const end = q.begin_date > today ? q.begin_date : today;
+  await store.setQualificationEnd(tx, id, end);
+  await audit(tx, actor, 'end', 'disease_qualification', String(id), { disease_code: q.disease_code, end_date: end });
+  return { ...q, end_date: end };
+}
+
+/**
+ * The person, unmasked, with their age in full years on `date` and their
+ * insurance in `insutype` on that day: what a settlement slip states. For
+ * services that have already checked the caller's right.
+ */
+export async function personOn(tx: Queryable, psnNo: string, insutype: string, date: string): Promise<{ person: Person; age: number; insurance: InsuranceOn }> {
+  const person = await store.personByNo(tx, psnNo);
+  if (!person) throw notFound(`person ${psnNo}`);
+  const enrolment = pickEnrolment(await store.enrolmentsOf(tx, psnNo), person.insuplc_admdvs, insutype);
+  if (!enrolment) throw notFound(`person ${psnNo}'s enrolment in insutype ${insutype}`);
+  return { person, age: ageOn(person.birth_date, date), insurance: { ...enrolment, active: activeOn(enrolment, date) } };
+}
+
+/**
+ * The personal account balance, with the account locked until the caller's
+ * transaction ends (null for a person without one): a settlement reads it,
+ * decides what the account pays, and moves it with `moveAccount`.
+ */
+export async function lockAccount(tx: Queryable, psnNo: string): Promise<Fen | null> {
+  return store.accountBalanceForUpdate(tx, psnNo);
+}
+
+/**
+ * Moves money out of (negative) or back into (positive) a personal account,
+ * as an append-only movement with the balance projection, in one statement of
+ * the caller's transaction, and returns the balance after. For services that
+ * have already checked the caller's right; refuses to overdraw.
+ */
+export async function moveAccount(
+  tx: Queryable,
+  m: { psn_no: string; amount_fen: Fen; reason: string; ref: string | null; at: Date },
+): Promise<Fen> {
+  if (!Number.isSafeInteger(m.amount_fen) || m.amount_fen === 0) throw invalidMany([{ path: 'amount_fen', message: 'must be a whole number of fen, not 0' }]);
+  const after = await store.insertMovement(tx, m);
+  if (after !== null) return after;
+  const balance = await store.accountBalanceForUpdate(tx, m.psn_no);
+  if (balance === null) throw notFound(`person ${m.psn_no}'s personal account`);
+  throw new DomainError('business_rule', `the personal account of person ${m.psn_no} holds ${balance} fen, less than the ${-m.amount_fen} fen to pay from it`);
 }

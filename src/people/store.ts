@@ -201,3 +201,48 @@ export async function exportRecords(tx: Queryable, scope: PersonScope): Promise<
   for (const { psn_no, ...q } of quals.rows) byPsn.get(psn_no)!.qualifications!.push(q);
   return out;
 }
+
+/** One qualification with its id, locked for a change when `forUpdate`. */
+export async function qualificationById(tx: Queryable, id: number, forUpdate = false): Promise<(DiseaseQualification & { id: number }) | null> {
+  const r = await tx.query<DiseaseQualification & { id: string }>(
+    `SELECT q.id, ${qualificationColumns} FROM disease_qualification q WHERE q.id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  const row = r.rows[0];
+  return row ? { ...row, id: Number(row.id) } : null;
+}
+
+export async function insertQualification(tx: Queryable, q: DiseaseQualification): Promise<number> {
+  const r = await tx.query<{ id: string }>(
+    'INSERT INTO disease_qualification (psn_no, insuplc_admdvs, disease_code, begin_date, end_date) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+    [q.psn_no, q.insuplc_admdvs, q.disease_code, q.begin_date, q.end_date],
+  );
+  return Number(r.rows[0]!.id);
+}
+
+export async function setQualificationEnd(tx: Queryable, id: number, endDate: string): Promise<void> {
+  await tx.query('UPDATE disease_qualification SET end_date = $2 WHERE id = $1', [id, endDate]);
+}
+
+/** The personal account balance with the account row locked until the transaction ends; null without an account. */
+export async function accountBalanceForUpdate(tx: Queryable, psnNo: string): Promise<Fen | null> {
+  const r = await tx.query<{ balance_fen: string }>('SELECT balance_fen FROM personal_account WHERE psn_no = $1 FOR UPDATE', [psnNo]);
+  return r.rows[0] ? fenFromDb(r.rows[0].balance_fen) : null;
+}
+
+/**
+ * Moves the balance projection and appends the movement in one statement
+ * (the row lock is taken by the update). Null when there is no account or the
+ * balance would go below zero: nothing is written then.
+ */
+export async function insertMovement(tx: Queryable, m: { psn_no: string; amount_fen: Fen; reason: string; ref: string | null; at: Date }): Promise<Fen | null> {
+  const r = await tx.query<{ balance_fen: string }>(
+    `WITH moved AS (
+       UPDATE personal_account SET balance_fen = balance_fen + $2 WHERE psn_no = $1 AND balance_fen + $2 >= 0 RETURNING psn_no, balance_fen
+     )
+     INSERT INTO personal_account_movement (psn_no, amount_fen, balance_fen, reason, ref, at)
+     SELECT psn_no, $2, balance_fen, $3, $4, $5 FROM moved RETURNING balance_fen`,
+    [m.psn_no, m.amount_fen, m.reason, m.ref, m.at],
+  );
+  return r.rows[0] ? fenFromDb(r.rows[0].balance_fen) : null;
+}

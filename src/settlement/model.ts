@@ -1,6 +1,6 @@
 import type { Bp, Fen } from '../core/money.ts';
 import type { ItemClass } from '../catalog/model.ts';
-import type { Benefit, Fund, TopUp } from '../policy/model.ts';
+import type { Benefit, FilingKind, Fund, MedKind, TopUp } from '../policy/model.ts';
 
 /**
  * The settlement calculation's inputs and outputs. The same engine prices an
@@ -173,4 +173,86 @@ export interface SettlementResult {
   explanation: ExplanationLine[];
   /** true for the negative settlement that cancels another */
   reversal: boolean;
+}
+
+/** settle: a visit settled; cancel: the negative settlement cancelling one; reinstate: a cancellation undone (HIS 2601 of 2305/2208). */
+export type SettlementKind = 'settle' | 'cancel' | 'reinstate';
+
+/** How the visit came to be settled directly, which decides the ratio reduction. */
+export type SettlementBasis =
+  /** a filing covers the visit: its kind's reduction (none for long-term kinds) */
+  | { kind: 'filing'; filing_kind: FilingKind }
+  /** an emergency without a filing: the emergency reduction */
+  | { kind: 'emergency' }
+  /** treated in the insured place itself: local ratios */
+  | { kind: 'home' }
+  /** not covered: no direct settlement; a manual claim at the unfiled ratio */
+  | { kind: 'unfiled' };
+
+/** The terms a settlement was computed under, kept with it. */
+export interface SettlementTerms {
+  level: 1 | 2 | 3;
+  med_kind: MedKind;
+  filing_no: string | null;
+  filing_kind: FilingKind | null;
+  emergency: boolean;
+  reduction_bp: number;
+  policy_version_id: number;
+  year: number;
+  cap_group: string;
+  /** for a per-admission deductible: 1 for the year's first admission */
+  admission_ordinal: number | null;
+}
+
+/** The person as a settlement slip shows them on the day (setlinfo's person fields). */
+export interface SettlementPerson {
+  psn_name: string;
+  psn_cert_type: string;
+  certno: string;
+  gend: string;
+  naty: string;
+  /** yyyy-MM-dd */
+  brdy: string;
+  age: number;
+  cvlserv_flag: string;
+  mdtrt_cert_type: string | null;
+}
+
+/** A stored settlement row: a settlement, a cancellation or a reinstatement. Never changed. */
+export interface Settlement extends SettlementPerson {
+  setl_id: string;
+  kind: SettlementKind;
+  /** the settlement a cancellation cancels, or the cancellation a reinstatement undoes */
+  reverses: string | null;
+  /** the first settlement of this chain (itself for a settlement) */
+  origin_setl_id: string;
+  /** live: the chain's last row is a settlement or a reinstatement; false once cancelled */
+  live: boolean;
+  mdtrt_id: string;
+  psn_no: string;
+  fixmedins_code: string;
+  insuplc_admdvs: string;
+  mdtrtarea_admvs: string;
+  insutype: string;
+  psn_type: string;
+  med_type: string;
+  /** 11 outpatient, 21 inpatient, 41 pharmacy */
+  clr_type: string;
+  /** yyyy-MM-dd HH:mm:ss, Asia/Shanghai */
+  setl_time: string;
+  setl_date: string;
+  setl_month: string;
+  /** the HIS message that made it, answered as medins_setl_id */
+  msgid: string | null;
+  invono: string | null;
+  acct_used_flag: '0' | '1';
+  mid_setl_flag: '0' | '1';
+  terms: SettlementTerms;
+  amounts: SetlInfoAmounts;
+  setldetail: SetlDetail[];
+  explanation: ExplanationLine[];
+  year_totals_before: YearTotals;
+  year_totals_after: YearTotals;
+  line_ids: number[];
+  created_at: string;
 }

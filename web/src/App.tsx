@@ -14,11 +14,14 @@ import { FilingStats } from './pages/FilingStats.tsx';
 import { Institutions } from './pages/Institutions.tsx';
 import { Login } from './pages/Login.tsx';
 import { MyInsurance } from './pages/MyInsurance.tsx';
+import { MySettlements } from './pages/MySettlements.tsx';
 import { NewFiling } from './pages/NewFiling.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { PersonDetail, Persons } from './pages/Persons.tsx';
 import { Policies } from './pages/Policies.tsx';
 import { PolicyDetail } from './pages/PolicyDetail.tsx';
+import { SettlementSearch } from './pages/SettlementSearch.tsx';
+import { SettlementSlip } from './pages/SettlementSlip.tsx';
 import { matchPath, navigate, Redirect, useLocation, useScrollReset, type Location } from './router.tsx';
 
 type Session =
@@ -133,5 +136,9 @@ function Routes({ me, location }: { me: Me; location: Location }) {
   if (path === '/filings') return <FilingReview path={path} query={location.query} />;
   if (path === '/filings/search') return <FilingSearch path={path} query={location.query} />;
   if (path === '/filings/stats') return <FilingStats path={path} />;
+  if (path === '/settlements' && me.role !== 'person') return <SettlementSearch me={me} query={location.query} />;
+  if (path === '/settlements' && me.psn_no) return <MySettlements psnNo={me.psn_no} query={location.query} />;
+  const slip = matchPath('/settlements/:setlId', path);
+  if (slip) return <SettlementSlip setlId={slip.setlId!} me={me} />;
   return <NotFound home={homeFor(me.role)} />;
 }

@@ -362,6 +362,57 @@ export interface Estimate {
   assumptions: Bilingual[];
 }
 
+export type SettlementKind = 'settle' | 'cancel' | 'reinstate';
+
+/** Mirrors `SettlementTerms` in src/settlement/model.ts: what a settlement was computed under. */
+export interface SettlementTerms {
+  level: 1 | 2 | 3;
+  med_kind: MedKind;
+  filing_no: string | null;
+  filing_kind: FilingKind | null;
+  emergency: boolean;
+  reduction_bp: number;
+  policy_version_id: number;
+  year: number;
+  cap_group: string;
+  admission_ordinal: number | null;
+}
+
+/** Mirrors the settlement schema of src/settlement/routes.ts; money in fen, negative on a cancellation. */
+export interface Settlement {
+  setl_id: string;
+  kind: SettlementKind;
+  /** the settlement a cancellation cancels, or the cancellation a reinstatement undoes */
+  reverses: string | null;
+  origin_setl_id: string;
+  /** in force: not cancelled, and not a cancellation */
+  live: boolean;
+  mdtrt_id: string;
+  psn_no: string;
+  psn_name: string;
+  fixmedins_code: string;
+  insuplc_admdvs: string;
+  mdtrtarea_admvs: string;
+  insutype: string;
+  psn_type: string;
+  med_type: string;
+  clr_type: string;
+  /** yyyy-MM-dd HH:mm:ss, Beijing time */
+  setl_time: string;
+  setl_date: string;
+  setl_month: string;
+  acct_used_flag: '0' | '1';
+  terms: SettlementTerms;
+  amounts: SetlInfo;
+  setldetail: SetlDetail[];
+  explanation: Bilingual[];
+}
+
+export interface SettlementPage extends Page<Settlement> {
+  page: number;
+  page_size: number;
+}
+
 export interface ProblemIssue {
   path: string;
   message: string;

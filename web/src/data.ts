@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, type ChronicDisease, type CodeEntry, type Region } from './api.ts';
+import { api, ApiError, type ChronicDisease, type CodeEntry, type Institution, type Region } from './api.ts';
 
 type State<T> =
   | { state: 'loading'; data: undefined; error: undefined }
@@ -80,6 +80,11 @@ export function usePoolingAreas(): Region[] {
 
 export function useChronicDiseases(): ChronicDisease[] {
   return useCached<ChronicDisease[]>('/api/chronic-diseases', []);
+}
+
+/** An institution by its code, shared between the rows of a list (a slip names its institution by code); null until known. */
+export function useInstitution(code: string): Institution | null {
+  return useCached<Institution | null>(`/api/institutions/${encodeURIComponent(code)}`, null);
 }
 
 /** Every region the portal names: provinces and pooling areas, by code. */

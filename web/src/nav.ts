@@ -17,6 +17,7 @@ export function navFor(role: Role): NavItem[] {
         { to: '/filing', label: 'nav.filing', icon: 'filing' },
         { to: '/institutions', label: 'nav.findInstitutions', icon: 'hospital' },
         { to: '/estimate', label: 'nav.estimate', icon: 'calculator' },
+        { to: '/settlements', label: 'nav.mySettlements', icon: 'receipt' },
       ];
     case 'insured_agency':
     case 'national':
@@ -26,12 +27,14 @@ export function navFor(role: Role): NavItem[] {
         { to: '/policies', label: 'nav.policies', icon: 'document' },
         { to: '/persons', label: 'nav.persons', icon: 'people' },
         { to: '/filings', label: 'nav.filings', icon: 'review' },
+        { to: '/settlements', label: 'nav.settlements', icon: 'receipt' },
       ];
     case 'treatment_agency':
       return [
         { to: '/institutions', label: 'nav.institutions', icon: 'hospital' },
         { to: '/catalog', label: 'nav.catalog', icon: 'list' },
         { to: '/policies', label: 'nav.policies', icon: 'document' },
+        { to: '/settlements', label: 'nav.settlements', icon: 'receipt' },
       ];
   }
 }

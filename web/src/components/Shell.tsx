@@ -44,7 +44,7 @@ export function Shell({ me, path, onSignOut, children }: { me: Me; path: string;
           </button>
         </div>
       </header>
-      <nav className={items.length > 4 ? 'sidenav sidenav-many' : 'sidenav'} aria-label={t('nav.label')}>
+      <nav className={items.length > 5 ? 'sidenav sidenav-many sidenav-six' : items.length > 4 ? 'sidenav sidenav-many' : 'sidenav'} aria-label={t('nav.label')}>
         <ul>
           {items.map((item) => {
             const active = inSection(path, item.to);
