@@ -50,13 +50,12 @@ export function SettlementList({ items, showPerson }: { items: Settlement[]; sho
   if (wide) {
     return (
       <div className="table-wrap">
-        <table className="table" data-testid="settlements">
+        <table className="table settlement-table" data-testid="settlements">
           <thead>
             <tr>
               <th scope="col">{t('setl.date')}</th>
               {showPerson && <th scope="col">{t('setl.person')}</th>}
               <th scope="col">{t('setl.institution')}</th>
-              <th scope="col">{t('setl.medType')}</th>
               <th scope="col" className="num">
                 {t('setl.total')}
               </th>
@@ -64,20 +63,24 @@ export function SettlementList({ items, showPerson }: { items: Settlement[]; sho
                 {t('setl.fund')}
               </th>
               <th scope="col" className="num">
-                {t(showPerson ? 'setl.personal' : 'setl.self')}
+                {t(showPerson ? 'setl.psnPart' : 'setl.self')}
               </th>
             </tr>
           </thead>
           <tbody>
             {items.map((s) => (
               <tr key={s.setl_id} data-setl={s.setl_id}>
-                <td className="nowrap">
-                  <Link to={slipPath(s.setl_id)} className="strong">
+                <td>
+                  <Link to={slipPath(s.setl_id)} className="strong nowrap">
                     {s.setl_date}
                   </Link>
-                  <SettlementBadges s={s} />
                   <br />
-                  <small className="muted code">{s.setl_id}</small>
+                  <small className="muted code nowrap">{s.setl_id}</small>
+                  {(s.kind !== 'settle' || !s.live) && (
+                    <span className="badges table-badges">
+                      <SettlementBadges s={s} />
+                    </span>
+                  )}
                 </td>
                 {showPerson && (
                   <td>
@@ -89,9 +92,8 @@ export function SettlementList({ items, showPerson }: { items: Settlement[]; sho
                 <td>
                   <InstitutionName code={s.fixmedins_code} />
                   <br />
-                  <small className="muted code">{s.fixmedins_code}</small>
+                  <small className="muted">{medType(s)}</small>
                 </td>
-                <td>{medType(s)}</td>
                 <td className="num">
                   <Amount field="medfee_sumamt" fen={s.amounts.medfee_sumamt} />
                 </td>
@@ -133,7 +135,7 @@ export function SettlementList({ items, showPerson }: { items: Settlement[]; sho
                 <Amount field="fund_pay_sumamt" fen={s.amounts.fund_pay_sumamt} />
               </span>
               <span className="slip-sum slip-sum-self">
-                <span className="slip-sum-label">{t(showPerson ? 'setl.personal' : 'setl.self')}</span>
+                <span className="slip-sum-label">{t(showPerson ? 'setl.psnPart' : 'setl.self')}</span>
                 <Amount field="psn_part_amt" fen={s.amounts.psn_part_amt} />
               </span>
             </span>

@@ -159,7 +159,7 @@ function PageTotals({ items }: { items: Settlement[] }) {
   const figures = [
     { key: 'medfee', label: t('setl.total'), fen: sum((s) => s.amounts.medfee_sumamt) },
     { key: 'fund', label: t('setl.fund'), fen: sum((s) => s.amounts.fund_pay_sumamt) },
-    { key: 'personal', label: t('setl.personal'), fen: sum((s) => s.amounts.psn_part_amt) },
+    { key: 'personal', label: t('setl.psnPart'), fen: sum((s) => s.amounts.psn_part_amt) },
   ];
   return (
     <section className="card page-totals" aria-label={t('setl.pageTotals')} data-testid="page-totals">

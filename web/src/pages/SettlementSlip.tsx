@@ -135,7 +135,7 @@ function Slip({ s, showPerson }: { s: Settlement; showPerson: boolean }) {
           </p>
         </div>
         <div className="figure figure-self">
-          <p className="figure-label">{t(showPerson ? 'setl.personal' : 'setl.self')}</p>
+          <p className="figure-label">{t(showPerson ? 'setl.psnPart' : 'setl.self')}</p>
           <p className="figure-value">
             <Amount field="psn_part_amt" fen={a.psn_part_amt} />
           </p>
@@ -148,7 +148,7 @@ function Slip({ s, showPerson }: { s: Settlement; showPerson: boolean }) {
         <Card title={t('setl.funds')}>
           <MoneyLines lines={funds} testId="slip-funds" />
         </Card>
-        <Card title={t('setl.personal')}>
+        <Card title={t(showPerson ? 'setl.psnPart' : 'setl.personal')}>
           <MoneyLines lines={personal} testId="slip-personal" />
         </Card>
         <Card title={t('setl.terms')}>
@@ -183,7 +183,7 @@ function Slip({ s, showPerson }: { s: Settlement; showPerson: boolean }) {
             [t('setl.no'), <span className="code">{s.setl_id}</span>],
             [t('setl.time'), s.setl_time],
             [t('setl.mdtrtId'), <span className="code">{s.mdtrt_id}</span>],
-            [t('inst.code'), <span className="code">{s.fixmedins_code}</span>],
+            [t('setl.filter.institution'), <span className="code">{s.fixmedins_code}</span>],
             [t('person.insuplc'), areaName(s.insuplc_admdvs)],
             [t('setl.treatment'), areaName(s.mdtrtarea_admvs)],
             [t('setl.month'), s.setl_month],
