@@ -239,6 +239,28 @@ describe('deductibles and caps across settlements', () => {
     expect(await yearRow(capped.psn_no, 'outpatient')).toEqual({ d: 10000, p: 100000 });
   });
 
+  it('settles an emergency admission without a filing at the emergency reduction', async () => {
+    const id = await admittedAndBilled(w, unfiled, WORKED_EXAMPLE, { medType: '24' });
+    const out = await w.ok('2304', settleInput(id, unfiled.psn_no, 30000));
+    expect(out.setlinfo).toMatchObject({ med_type: '24', hifp_pay: 18200, psn_part_amt: 11800 });
+    const row = (await w.db.query('SELECT emergency, filing_kind, reduction_bp FROM settlement WHERE setl_id = $1', [out.setlinfo.setl_id])).rows[0];
+    expect(row).toEqual({ emergency: true, filing_kind: null, reduction_bp: 1000 });
+  });
+
+  it('pre-settles, settles and cancels an outpatient visit (2206, 2207, 2208)', async () => {
+    const v = await visitedAndBilled(w, capped, [{ code: CLASS_A, pric: 10, cnt: 1, amount: 10 }]);
+    const before = await yearRow(capped.psn_no, 'outpatient');
+    const pre = await w.ok('2206', settleInput(v, capped.psn_no, 10));
+    const out = await w.ok('2207', settleInput(v, capped.psn_no, 10));
+    expect(out.setlinfo.psn_part_amt).toBe(pre.setlinfo.psn_part_amt);
+    const cancelled = await w.ok('2208', { data: { setl_id: out.setlinfo.setl_id, mdtrt_id: v, psn_no: capped.psn_no } });
+    expect(cancelled.setlinfo.medfee_sumamt).toBe(-10);
+    expect(await yearRow(capped.psn_no, 'outpatient')).toEqual(before);
+    const wrong = await w.send('2305', { data: { setl_id: out.setlinfo.setl_id, mdtrt_id: v, psn_no: capped.psn_no } });
+    expect(wrong.err_msg).toMatch(/is of an outpatient visit: cancel it with 2208/);
+    await w.ok('2205', { data: { mdtrt_id: v, chrg_bchno: '0000', psn_no: capped.psn_no } });
+  });
+
   it('refuses an outpatient visit at the inpatient transaction', async () => {
     const v = await visitedAndBilled(w, capped, [{ code: CLASS_A, pric: 10, cnt: 1, amount: 10 }]);
     const res = await w.send('2304', settleInput(v, capped.psn_no, 10));
@@ -309,6 +331,14 @@ describe('2601 reversal of a previous message', () => {
     const late = await w.send('2304', settleInput(mdtrt_id, reversed.psn_no, 30000), { msgid: lost });
     expect(late.infcode).toBe(-2);
     expect((await w.db.query("SELECT count(*)::int AS n FROM settlement WHERE mdtrt_id = $1", [mdtrt_id])).rows[0].n).toBe(6);
+  });
+
+  it('reverses a 2401: the admission is cancelled', async () => {
+    const m = w.msgid();
+    const admitted = await w.ok('2401', { mdtrtinfo: { psn_no: reversed.psn_no, insutype: '310', begntime: '2026-11-23 08:00:00', med_type: '21' } }, { msgid: m });
+    const out = await w.ok('2601', { data: { psn_no: reversed.psn_no, omsgid: m, oinfno: '2401' } });
+    expect(out.result).toMatchObject({ reversed: '1', memo: `admission ${admitted.result.mdtrt_id} cancelled.` });
+    expect((await w.db.query('SELECT status FROM encounter WHERE mdtrt_id = $1', [admitted.result.mdtrt_id])).rows[0].status).toBe('cancelled');
   });
 
   it('refuses a transaction 2601 does not reverse and a mismatched oinfno', async () => {

@@ -4,8 +4,7 @@ import { DomainError, invalid } from '../core/errors.ts';
 import { toYuanNumber, yuanFromJson, type Fen } from '../core/money.ts';
 import type { VisitKind } from '../encounters/model.ts';
 import * as encounters from '../encounters/service.ts';
-import type { Settlement } from '../settlement/model.ts';
-import type { DeclaredTotals } from '../settlement/rules.ts';
+import type { DeclaredTotals, Settlement } from '../settlement/model.ts';
 import * as settlement from '../settlement/service.ts';
 import type { SettlementDraft } from '../settlement/service.ts';
 import { respond } from './envelope.ts';
@@ -44,7 +43,7 @@ export async function naming<T>(where: (field: string) => string, run: () => Pro
 }
 
 /** An amount the HIS sends in yuan, as fen; negative amounts are refused. */
-export function amount(v: number | string, path: string): Fen {
+function amount(v: number | string, path: string): Fen {
   const f = yuanFromJson(v, path);
   if (f < 0) throw invalid(path, 'must not be negative');
   return f;
@@ -54,7 +53,7 @@ type Money = number;
 const yuan = (f: Fen): Money => toYuanNumber(f);
 
 /** setlinfo of the HIS interface: money in yuan, medins_setl_id the request's msgid. */
-export function setlinfoOf(s: SettlementDraft & { setl_id?: string }, msgid: string) {
+function setlinfoOf(s: SettlementDraft & { setl_id?: string }, msgid: string) {
   const a = s.amounts;
   return {
     mdtrt_id: s.mdtrt_id === '' ? null : s.mdtrt_id,
@@ -103,7 +102,7 @@ export function setlinfoOf(s: SettlementDraft & { setl_id?: string }, msgid: str
   };
 }
 
-export function setldetailOf(s: Pick<SettlementDraft, 'setldetail'>) {
+function setldetailOf(s: Pick<SettlementDraft, 'setldetail'>) {
   return s.setldetail.map((d) => ({
     fund_pay_type: d.fund_pay_type,
     inscp_scp_amt: yuan(d.inscp_scp_amt),

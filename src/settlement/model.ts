@@ -256,3 +256,12 @@ export interface Settlement extends SettlementPerson {
   line_ids: number[];
   created_at: string;
 }
+
+/** The totals a settlement request may send, in fen, as the HIS names them; each sent one must equal the fee lines'. */
+export interface DeclaredTotals {
+  medfee_sumamt?: Fen;
+  fulamt_ownpay_amt?: Fen;
+  overlmt_selfpay?: Fen;
+  preselfpay_amt?: Fen;
+  inscp_scp_amt?: Fen;
+}

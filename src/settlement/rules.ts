@@ -1,10 +1,10 @@
 import type { Principal } from '../auth/model.ts';
 import { DomainError, type FieldIssue } from '../core/errors.ts';
-import { add, bp, formatYuan, type Bp, type Fen } from '../core/money.ts';
+import { add, bp, formatYuan, type Bp } from '../core/money.ts';
 import type { Coverage } from '../filing/model.ts';
 import type { FilingKind, PolicyDoc } from '../policy/model.ts';
 import { reductionFor, type Scheme } from '../policy/rules.ts';
-import type { Eligibility, FeeParts, SetlDetail, SetlInfoAmounts, SettlementBasis } from './model.ts';
+import type { DeclaredTotals, Eligibility, FeeParts, SetlDetail, SetlInfoAmounts, SettlementBasis } from './model.ts';
 
 /** Pure decisions of the settlement service: no I/O, no clock. */
 
@@ -52,15 +52,6 @@ export function settlementYear(endtime: string | null, today: string): number {
 /** clr_type of a visit: 21 inpatient, 41 pharmacy, 11 outpatient (emergency visits included). */
 export function clrTypeOf(visitKind: 'outpatient' | 'inpatient' | 'pharmacy'): '11' | '21' | '41' {
   return visitKind === 'inpatient' ? '21' : visitKind === 'pharmacy' ? '41' : '11';
-}
-
-/** The totals a settlement request may send, in fen; each is checked when sent. */
-export interface DeclaredTotals {
-  medfee_sumamt?: Fen;
-  fulamt_ownpay_amt?: Fen;
-  overlmt_selfpay?: Fen;
-  preselfpay_amt?: Fen;
-  inscp_scp_amt?: Fen;
 }
 
 /**

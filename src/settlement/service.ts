@@ -23,6 +23,7 @@ import { policyInForce } from '../policy/service.ts';
 import { provinceOf } from '../reference/service.ts';
 import { applyYearDelta, linesFromClassSplit, reverse, settle as compute, sumParts } from './engine.ts';
 import type {
+  DeclaredTotals,
   Eligibility,
   ExplanationLine,
   FeeParts,
@@ -43,7 +44,6 @@ import {
   regionLike,
   settlementYear,
   totalsIssues,
-  type DeclaredTotals,
 } from './rules.ts';
 import * as store from './store.ts';
 
