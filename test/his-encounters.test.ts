@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { signature } from '../src/auth/gateway.ts';
+import { gatewayHeaders, hisEnvelope } from './support/his.ts';
 import { createInstitutionKey } from '../src/auth/service.ts';
 import { importCatalog } from '../src/catalog/service.ts';
 import { loadConfig } from '../src/config.ts';
@@ -100,33 +100,14 @@ afterAll(async () => {
 
 let nonceSerial = 0;
 function signed(code: string) {
-  const key = keys.get(code)!;
-  const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-  const nonce = `encnonce${++nonceSerial}`;
-  return { 'x-tif-paasid': key.appId, 'x-tif-timestamp': timestamp, 'x-tif-nonce': nonce, 'x-tif-signature': signature(timestamp, key.secret, nonce) };
+  return gatewayHeaders(keys.get(code)!, clock.now(), `encnonce${++nonceSerial}`);
 }
 
 let msgSerial = 0;
 const nextMsgid = (code: string) => `${code}20261123100000${String(++msgSerial).padStart(4, '0')}`;
 
 function envelope(infno: string, input: unknown, code = HOSPITAL, over: Record<string, unknown> = {}) {
-  return {
-    infno,
-    msgid: nextMsgid(code),
-    mdtrtarea_admvs: code === HARBIN_HOSPITAL ? HARBIN : SHENZHEN,
-    insuplc_admdvs: HARBIN,
-    recer_sys_code: 'YBXT',
-    infver: 'V1.0',
-    opter_type: '1',
-    opter: 'D001',
-    opter_name: '张敏',
-    inf_time: '2026-11-23 10:00:00',
-    fixmedins_code: code,
-    fixmedins_name: '',
-    sign_no: '',
-    input,
-    ...over,
-  };
+  return hisEnvelope(infno, input, { msgid: nextMsgid(code), fixmedins_code: code, mdtrtarea_admvs: code === HARBIN_HOSPITAL ? HARBIN : SHENZHEN, insuplc_admdvs: HARBIN }, over);
 }
 
 async function post(body: ReturnType<typeof envelope>) {

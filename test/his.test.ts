@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { signature } from '../src/auth/gateway.ts';
+import { gatewayHeaders, hisEnvelope } from './support/his.ts';
 import { createInstitutionKey } from '../src/auth/service.ts';
 import { importCatalog } from '../src/catalog/service.ts';
 import { loadConfig } from '../src/config.ts';
@@ -17,7 +17,6 @@ const HARBIN = '230100';
 const SHENZHEN = '440300';
 const HOSPITAL = 'H44030000009';
 const clock = fixedClock('2026-11-23T02:00:00Z'); // 10:00 in Shanghai
-const now = () => String(Math.floor(clock.now().getTime() / 1000));
 
 let db: Db;
 let app: App;
@@ -72,36 +71,14 @@ afterAll(async () => {
 
 let nonceSerial = 0;
 function signed(over: Record<string, string> = {}) {
-  const timestamp = now();
-  const nonce = `hisnonce${++nonceSerial}`;
-  return { 'x-tif-paasid': key.appId, 'x-tif-timestamp': timestamp, 'x-tif-nonce': nonce, 'x-tif-signature': signature(timestamp, key.secret, nonce), ...over };
+  return { ...gatewayHeaders(key, clock.now(), `hisnonce${++nonceSerial}`), ...over };
 }
 
 let msgSerial = 0;
 const nextMsgid = () => `${HOSPITAL}20261123100000${String(++msgSerial).padStart(4, '0')}`;
 
 function envelope(infno: string, input: unknown, over: Record<string, unknown> = {}) {
-  return {
-    infno,
-    msgid: nextMsgid(),
-    mdtrtarea_admvs: SHENZHEN,
-    insuplc_admdvs: '',
-    recer_sys_code: 'YBXT',
-    dev_no: '',
-    dev_safe_info: '',
-    cainfo: '',
-    signtype: '',
-    infver: 'V1.0',
-    opter_type: '1',
-    opter: 'D001',
-    opter_name: '张敏',
-    inf_time: '2026-11-23 10:00:00',
-    fixmedins_code: HOSPITAL,
-    fixmedins_name: '深圳市第二人民医院',
-    sign_no: '',
-    input,
-    ...over,
-  };
+  return hisEnvelope(infno, input, { msgid: nextMsgid(), fixmedins_code: HOSPITAL, mdtrtarea_admvs: SHENZHEN, insuplc_admdvs: '' }, { fixmedins_name: '深圳市第二人民医院', ...over });
 }
 
 interface Sent {
@@ -217,8 +194,7 @@ describe('gateway signature failures are envelopes', () => {
     [
       'a stale timestamp',
       () => {
-        const stale = String(Number(now()) - 301);
-        return { ...signed(), 'x-tif-timestamp': stale, 'x-tif-signature': signature(stale, key.secret, 'stalenonce77') , 'x-tif-nonce': 'stalenonce77' };
+        return gatewayHeaders(key, new Date(clock.now().getTime() - 301_000), 'stalenonce77');
       },
       /5 minutes/,
     ],

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { signature } from '../src/auth/gateway.ts';
+import { gatewayHeaders, hisEnvelope } from './support/his.ts';
 import { createInstitutionKey } from '../src/auth/service.ts';
 import { importCatalog } from '../src/catalog/service.ts';
 import { loadConfig } from '../src/config.ts';
@@ -143,29 +143,11 @@ export async function settlementWorld(persons: { person: PersonRecord; kind: Fil
   };
   const send = async (infno: string, input: unknown, o: { code?: string; msgid?: string } = {}): Promise<HisAnswer> => {
     const code = o.code ?? HOSPITAL;
-    const key = keys.get(code)!;
-    const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-    const n = `setlnonce${++nonce}`;
-    const body = {
-      infno,
-      msgid: o.msgid ?? msgid(code),
-      mdtrtarea_admvs: SHENZHEN,
-      insuplc_admdvs: HARBIN,
-      recer_sys_code: 'YBXT',
-      infver: 'V1.0',
-      opter_type: '1',
-      opter: 'D001',
-      opter_name: '张敏',
-      inf_time: '2026-11-23 10:00:00',
-      fixmedins_code: code,
-      fixmedins_name: '',
-      sign_no: '',
-      input,
-    };
+    const body = hisEnvelope(infno, input, { msgid: o.msgid ?? msgid(code), fixmedins_code: code, mdtrtarea_admvs: SHENZHEN, insuplc_admdvs: HARBIN });
     const res = await app.inject({
       method: 'POST',
       url: `/fsi/api/${infno}`,
-      headers: { 'content-type': 'text/plain', 'x-tif-paasid': key.appId, 'x-tif-timestamp': timestamp, 'x-tif-nonce': n, 'x-tif-signature': signature(timestamp, key.secret, n) },
+      headers: { 'content-type': 'text/plain', ...gatewayHeaders(keys.get(code)!, clock.now(), `setlnonce${++nonce}`) },
       payload: JSON.stringify(body),
     });
     expect(res.statusCode).toBe(200);
