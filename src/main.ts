@@ -28,6 +28,7 @@ const importers = {
 const exporters = {
   persons: (tx, area) => people.exportPersons(tx, cliActor, { insuplc_admdvs: area }),
   institutions: (tx, area) => institutions.exportInstitutions(tx, cliActor, { admdvs: area }),
+  mappings: (tx, area) => institutions.exportItemMappings(tx, cliActor, { admdvs: area }),
   catalog: (tx, area) => catalog.exportCatalog(tx, cliActor, { province: area }),
   policy: (tx, area) => policy.exportPolicies(tx, cliActor, { pooling_area: area }),
 } satisfies Record<string, (tx: import('./db/pool.ts').Queryable, area: string | undefined) => Promise<unknown>>;
