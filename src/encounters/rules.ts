@@ -1,6 +1,6 @@
 import { isIsoDate } from '../core/clock.ts';
 import { DomainError, invalid } from '../core/errors.ts';
-import { fen, mulQty, type Fen } from '../core/money.ts';
+import { fen, formatYuan, mulQty, type Fen } from '../core/money.ts';
 import type { Coverage, FilingKind } from '../filing/model.ts';
 import type { ChronicDisease } from '../reference/model.ts';
 import { CHRONIC_MED_TYPE, EMERGENCY_MED_TYPES, type Diagnosis, type DiagnosisInput, type FeeParts, type VisitKind } from './model.ts';
@@ -40,10 +40,8 @@ export function parseQty(v: number | string, path: string): number {
 /** The line amount must be pric × cnt, half-up to the fen: what the HIS billed is what is classified. */
 export function lineAmountProblem(amount: Fen, price: Fen, qtyE4: number): string | null {
   const expected = mulQty(price, qtyE4);
-  return expected === amount ? null : `must be pric × cnt rounded to the fen: ${formatFen(expected)} (got ${formatFen(amount)})`;
+  return expected === amount ? null : `must be pric × cnt rounded to the fen: ${formatYuan(expected)} (got ${formatYuan(amount)})`;
 }
-
-const formatFen = (x: Fen) => `${x < 0 ? '-' : ''}${Math.trunc(Math.abs(x) / 100)}.${String(Math.abs(x) % 100).padStart(2, '0')}`;
 
 /** The visit kind a med_type belongs to: 2x and 52 are admissions, 4x pharmacy purchases, the rest outpatient. */
 export function visitKindOf(medType: string): VisitKind {
@@ -178,7 +176,7 @@ export function applyRefund(r: Remainder, x: FeeParts & { qty_e4: number; det_it
 export function refundProblem(left: Remainder, qtyE4: number, amount: Fen): { field: 'cnt' | 'det_item_fee_sumamt'; message: string } | null {
   if (qtyE4 >= 0) return { field: 'cnt', message: 'must be negative on a refund line (init_feedetl_sn is given)' };
   if (-qtyE4 > left.qty_e4) return { field: 'cnt', message: `refunds more than is left of the original line (${left.qty_e4 / 10000})` };
-  if (-amount > left.amount_fen) return { field: 'det_item_fee_sumamt', message: `refunds more than is left of the original line (${formatFen(left.amount_fen)})` };
+  if (-amount > left.amount_fen) return { field: 'det_item_fee_sumamt', message: `refunds more than is left of the original line (${formatYuan(left.amount_fen)})` };
   return null;
 }
 
