@@ -29,7 +29,8 @@ const titles: Record<number, string> = {
 
 export function problem(status: number, code: string, detail: string, errors?: FieldIssue[]): Problem {
   return {
-    type: `https://yidi.dev/problems/${code}`,
+    // A URN, not a URL: there is no page to fetch, and no domain of ours to point at.
+    type: `urn:yidi:problem:${code}`,
     title: titles[status] ?? 'Error',
     status,
     detail,
