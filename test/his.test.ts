@@ -262,6 +262,19 @@ describe('1101 person information', () => {
     });
   });
 
+  it('refuses a replaced card, another ID number or another name presented with the credential, naming the field', async () => {
+    const card = await call('1101', { data: { mdtrt_cert_type: '03', mdtrt_cert_no: filed.ss_card_no, card_sn: 'SN0000' } });
+    expect(card.infcode).toBe(-2);
+    expect(card.err_msg).toMatch(/card_sn is not the serial number of the card issued to this person: the card was replaced or reported lost/);
+    const certno = await call('1101', { data: { mdtrt_cert_type: '01', mdtrt_cert_no: filed.evoucher_token, certno: unfiled.certno } });
+    expect(certno.err_msg).toMatch(/certno is not the ID number of the person the credential belongs to/);
+    const name = await call('1101', { data: { ...byIdCard(filed.certno).data, psn_name: `${filed.name}某` } });
+    expect(name.err_msg).toMatch(/psn_name is not the name of the person the credential belongs to/);
+    expect(name.err_msg).not.toContain(filed.name);
+    const same = await call('1101', { data: { ...byIdCard(filed.certno).data, psn_name: filed.name, card_sn: 'ignored for an ID card' } });
+    expect(same.infcode).toBe(0);
+  });
+
   it('says plainly when nobody holds the credential', async () => {
     const res = await call('1101', byIdCard('110101199003070011'));
     expect(res.infcode).toBe(-2);

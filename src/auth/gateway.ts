@@ -28,21 +28,31 @@ function refuse(message: string): DomainError {
   return new DomainError('unauthenticated', message);
 }
 
-/** The institution the request is signed by, or a clear refusal. Records the nonce in the caller's transaction. */
-export async function verifyGateway(tx: Queryable, h: GatewayHeaders, now: Date): Promise<Principal> {
+/** When each database's expired nonces are next pruned: the pruning is housekeeping, not part of a request's check. */
+const nextPrune = new WeakMap<Queryable, number>();
+const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * The institution the request is signed by, or a clear refusal. The key
+ * lookup, the signature check and the nonce's record are one statement, so
+ * a hospital request costs one round trip here. A nonce only needs keeping
+ * while its timestamp is inside the window (an older timestamp is refused
+ * anyway), so expired ones are pruned about once a minute.
+ */
+export async function verifyGateway(db: Queryable, h: GatewayHeaders, now: Date): Promise<Principal> {
   if (!h.timestamp || !/^\d{10,13}$/.test(h.timestamp)) throw refuse('x-tif-timestamp must be the request time in seconds since 1970.');
   const seconds = h.timestamp.length === 13 ? Number(h.timestamp) / 1000 : Number(h.timestamp);
   if (Math.abs(now.getTime() / 1000 - seconds) > WINDOW_SECONDS) {
     throw refuse('x-tif-timestamp is more than 5 minutes away from the platform time: check the clock of the hospital system.');
   }
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(h.nonce)) throw refuse('x-tif-nonce must be 8–64 letters or digits, new for every request.');
-  const key = await store.activeInstitutionKey(tx, h.paasid);
-  const expected = key ? signature(h.timestamp, key.secret, h.nonce) : null;
-  const given = Buffer.from(h.signature.toLowerCase(), 'utf8');
-  if (!expected || given.length !== expected.length || !crypto.timingSafeEqual(given, Buffer.from(expected, 'utf8'))) {
-    throw refuse('The gateway signature does not match: check x-tif-paasid and the secret the platform issued.');
+  if (!/^[0-9A-Fa-f]{64}$/.test(h.signature)) throw refuse('x-tif-signature must be the 64 hex digits of SHA-256(timestamp + secret + nonce + timestamp).');
+  if (now.getTime() >= (nextPrune.get(db) ?? 0)) {
+    nextPrune.set(db, now.getTime() + PRUNE_EVERY_MS);
+    await store.prunePastNonces(db, new Date(now.getTime() - WINDOW_SECONDS * 1000));
   }
-  await store.prunePastNonces(tx, new Date(now.getTime() - WINDOW_SECONDS * 1000));
-  if (!(await store.recordNonce(tx, h.paasid, h.nonce, now))) throw refuse('x-tif-nonce was used before: send a new nonce with every request.');
-  return { kind: 'institution', code: key!.institution_code, admdvs: key!.admdvs };
+  const key = await store.checkSignedRequest(db, { app_id: h.paasid, timestamp: h.timestamp, nonce: h.nonce, signature: h.signature, at: now });
+  if (!key || !key.signed) throw refuse('The gateway signature does not match: check x-tif-paasid and the secret the platform issued.');
+  if (!key.fresh) throw refuse('x-tif-nonce was used before: send a new nonce with every request.');
+  return { kind: 'institution', code: key.institution_code, admdvs: key.admdvs };
 }

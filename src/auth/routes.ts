@@ -34,8 +34,10 @@ export const routes: RouteModule = async (app, { db, clock }) => {
     const paasid = request.headers['x-tif-paasid'];
     if (typeof paasid === 'string') {
       const header = (name: string) => String(request.headers[name] ?? '');
-      request.principal = await db.tx((tx) =>
-        verifyGateway(tx, { paasid, timestamp: header('x-tif-timestamp'), nonce: header('x-tif-nonce'), signature: header('x-tif-signature') }, clock.now()),
+      request.principal = await verifyGateway(
+        db,
+        { paasid, timestamp: header('x-tif-timestamp'), nonce: header('x-tif-nonce'), signature: header('x-tif-signature') },
+        clock.now(),
       );
       return;
     }

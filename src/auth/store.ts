@@ -53,24 +53,40 @@ export async function insertInstitutionKey(tx: Queryable, appId: string, code: s
   await tx.query('INSERT INTO institution_key (app_id, institution_code, secret) VALUES ($1, $2, $3)', [appId, code, secret]);
 }
 
-export async function activeInstitutionKey(tx: Queryable, appId: string): Promise<{ institution_code: string; admdvs: string; secret: string } | null> {
-  const r = await tx.query<{ institution_code: string; admdvs: string; secret: string }>(
-    `SELECT k.institution_code, i.admdvs, k.secret
-       FROM institution_key k JOIN institution i ON i.code = k.institution_code
-      WHERE k.app_id = $1 AND k.revoked_at IS NULL AND i.status = 'active'`,
-    [appId],
+export interface SignedRequest {
+  app_id: string;
+  timestamp: string;
+  nonce: string;
+  signature: string;
+  at: Date;
+}
+
+/**
+ * Checks a gateway signature against the app id's active key and, when it
+ * matches, records the nonce, in one statement: null for an unknown or
+ * inactive key, else whether the signature matched and whether the nonce was
+ * new. The digests are compared through a second hash so that the time the
+ * comparison takes says nothing about how much of a forged signature was right.
+ */
+export async function checkSignedRequest(db: Queryable, r: SignedRequest): Promise<{ institution_code: string; admdvs: string; signed: boolean; fresh: boolean } | null> {
+  const q = await db.query<{ institution_code: string; admdvs: string; signed: boolean; fresh: boolean }>(
+    `WITH key AS (
+       SELECT k.institution_code, i.admdvs,
+              sha256(convert_to(encode(sha256(convert_to($2 || k.secret || $3 || $2, 'UTF8')), 'hex'), 'UTF8')) = sha256(convert_to(lower($4), 'UTF8')) AS signed
+         FROM institution_key k JOIN institution i ON i.code = k.institution_code
+        WHERE k.app_id = $1 AND k.revoked_at IS NULL AND i.status = 'active'
+     ), seen AS (
+       INSERT INTO gateway_nonce (app_id, nonce, seen_at) SELECT $1, $3, $5 FROM key WHERE signed
+       ON CONFLICT DO NOTHING RETURNING 1
+     )
+     SELECT institution_code, admdvs, signed, EXISTS (SELECT 1 FROM seen) AS fresh FROM key`,
+    [r.app_id, r.timestamp, r.nonce, r.signature, r.at],
   );
-  return r.rows[0] ?? null;
+  return q.rows[0] ?? null;
 }
 
 export async function prunePastNonces(tx: Queryable, before: Date): Promise<void> {
   await tx.query('DELETE FROM gateway_nonce WHERE seen_at < $1', [before]);
-}
-
-/** False when the nonce was seen before. */
-export async function recordNonce(tx: Queryable, appId: string, nonce: string, at: Date): Promise<boolean> {
-  const r = await tx.query('INSERT INTO gateway_nonce (app_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [appId, nonce, at]);
-  return r.rowCount === 1;
 }
 
 export async function secretValue(tx: Queryable, name: string, make: () => string): Promise<string> {

@@ -699,21 +699,16 @@ export async function visitForSettlement(tx: Queryable, actor: Principal | undef
 
 /** Records the visit's live settlement: its lines become settled under `setlId`. Call with the visit locked. */
 export async function markSettled(tx: Queryable, mdtrtId: string, setlId: string, lineIds: readonly number[]): Promise<void> {
-  const visit = await store.encounterById(tx, mdtrtId, true);
-  if (!visit) throw notFound(`visit ${mdtrtId}`);
-  if (visit.settled_setl_id !== null) throw new DomainError('conflict', `visit ${mdtrtId} is already settled (setl_id ${visit.settled_setl_id}).`);
-  const n = await store.settleLines(tx, mdtrtId, setlId, lineIds);
-  if (n !== new Set(lineIds).size) throw new DomainError('conflict', `visit ${mdtrtId}: ${lineIds.length - n} of the lines to settle are no longer unsettled fee lines of the visit; settle again.`);
-  await store.setSettlement(tx, mdtrtId, setlId);
+  const done = await store.settleVisit(tx, mdtrtId, setlId, lineIds);
+  if (!done.visit) throw new DomainError('conflict', `visit ${mdtrtId} is already settled or does not exist.`);
+  if (done.lines !== new Set(lineIds).size) {
+    throw new DomainError('conflict', `visit ${mdtrtId}: ${lineIds.length - done.lines} of the lines to settle are no longer unsettled fee lines of the visit; settle again.`);
+  }
 }
 
 /** Undoes `markSettled` after the settlement `setlId` is cancelled: its lines wait for a settlement again. */
 export async function markUnsettled(tx: Queryable, mdtrtId: string, setlId: string): Promise<void> {
-  const visit = await store.encounterById(tx, mdtrtId, true);
-  if (!visit) throw notFound(`visit ${mdtrtId}`);
-  if (visit.settled_setl_id !== setlId) throw new DomainError('conflict', `setl_id ${setlId} is not the live settlement of visit ${mdtrtId}.`);
-  await store.unsettleLines(tx, mdtrtId, setlId);
-  await store.setSettlement(tx, mdtrtId, null);
+  if (!(await store.unsettleVisit(tx, mdtrtId, setlId))) throw new DomainError('conflict', `setl_id ${setlId} is not the live settlement of visit ${mdtrtId}.`);
 }
 
 /**

@@ -245,24 +245,37 @@ export async function cancelLines(tx: Queryable, ids: readonly number[], at: Dat
   return r.rowCount ?? 0;
 }
 
-export async function settleLines(tx: Queryable, mdtrtId: string, setlId: string, ids: readonly number[]): Promise<number> {
-  const r = await tx.query(
-    "UPDATE fee_line SET status = 'settled', setl_id = $2 WHERE mdtrt_id = $1 AND id = ANY($3::bigint[]) AND status = 'uploaded'",
-    [mdtrtId, setlId, ids],
+/**
+ * Makes `setlId` the visit's live settlement and its lines settled, in one
+ * statement; answers whether the visit was unsettled and how many of the
+ * lines were still uploaded, for the caller to refuse anything else.
+ */
+export async function settleVisit(tx: Queryable, mdtrtId: string, setlId: string, lineIds: readonly number[]): Promise<{ visit: boolean; lines: number }> {
+  const r = await tx.query<{ visit: boolean; lines: number }>(
+    `WITH visit AS (
+       UPDATE encounter SET settled_setl_id = $2, updated_at = now() WHERE mdtrt_id = $1 AND settled_setl_id IS NULL RETURNING 1
+     ), lines AS (
+       UPDATE fee_line SET status = 'settled', setl_id = $2 WHERE mdtrt_id = $1 AND id = ANY($3::bigint[]) AND status = 'uploaded' RETURNING 1
+     )
+     SELECT EXISTS (SELECT 1 FROM visit) AS visit, (SELECT count(*) FROM lines)::int AS lines`,
+    [mdtrtId, setlId, lineIds],
   );
-  return r.rowCount ?? 0;
+  return r.rows[0]!;
 }
 
-export async function unsettleLines(tx: Queryable, mdtrtId: string, setlId: string): Promise<number> {
-  const r = await tx.query("UPDATE fee_line SET status = 'uploaded', setl_id = NULL WHERE mdtrt_id = $1 AND setl_id = $2 AND status = 'settled'", [
-    mdtrtId,
-    setlId,
-  ]);
-  return r.rowCount ?? 0;
-}
-
-export async function setSettlement(tx: Queryable, mdtrtId: string, setlId: string | null): Promise<void> {
-  await tx.query('UPDATE encounter SET settled_setl_id = $2, updated_at = now() WHERE mdtrt_id = $1', [mdtrtId, setlId]);
+/** Undoes `settleVisit` for the live settlement `setlId`, in one statement; false when it is not the visit's live settlement. */
+export async function unsettleVisit(tx: Queryable, mdtrtId: string, setlId: string): Promise<boolean> {
+  const r = await tx.query<{ visit: boolean }>(
+    `WITH visit AS (
+       UPDATE encounter SET settled_setl_id = NULL, updated_at = now() WHERE mdtrt_id = $1 AND settled_setl_id = $2 RETURNING 1
+     ), lines AS (
+       UPDATE fee_line SET status = 'uploaded', setl_id = NULL
+        WHERE mdtrt_id = $1 AND setl_id = $2 AND status = 'settled' AND EXISTS (SELECT 1 FROM visit)
+     )
+     SELECT EXISTS (SELECT 1 FROM visit) AS visit`,
+    [mdtrtId, setlId],
+  );
+  return r.rows[0]!.visit;
 }
 
 /** Settled inpatient admissions of the person in the scheme discharged in `year` (by the Shanghai calendar), other than `except`. */

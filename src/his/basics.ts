@@ -86,16 +86,17 @@ const personInfo = transaction({
     data: Type.Object({
       mdtrt_cert_type: Type.String({ description: '01 e-voucher, 02 ID card, 03 social security card' }),
       mdtrt_cert_no: Type.String({ maxLength: 200, description: 'the e-voucher token, ID number or social security card number' }),
-      card_sn: Type.Optional(Type.String()),
+      card_sn: Type.Optional(Type.String({ description: 'the social security card serial number: refused when it is not that of the card issued to the person (a replaced card)' })),
       begntime: Type.Optional(Type.String()),
       psn_cert_type: Type.Optional(Type.String()),
-      certno: Type.Optional(Type.String()),
-      psn_name: Type.Optional(Type.String()),
+      certno: Type.Optional(Type.String({ description: 'when given, must be the ID number of the person the credential belongs to' })),
+      psn_name: Type.Optional(Type.String({ description: 'when given, must be the name of the person the credential belongs to' })),
     }),
   }),
   async handler(tx, principal, { data }, call) {
     const type = oneOf(data.mdtrt_cert_type, `${call.inputPath}.data.mdtrt_cert_type`, certTypes);
-    const found = await identifyPerson(tx, principal, credentialOf(type, data.mdtrt_cert_no.trim()), call.today);
+    const presented = { ...(data.card_sn !== undefined ? { card_sn: data.card_sn } : {}), ...(data.certno !== undefined ? { certno: data.certno } : {}), ...(data.psn_name !== undefined ? { psn_name: data.psn_name } : {}) };
+    const found = await identifyPerson(tx, principal, credentialOf(type, data.mdtrt_cert_no.trim()), call.today, presented);
     const { person } = found;
     const cover = await coverage(tx, principal, { psn_no: person.psn_no, place: principal.admdvs, date: call.today });
     const balance = found.account?.balance_fen ?? ZERO;

@@ -68,10 +68,10 @@ export function createDispatcher(transactions: readonly HisTransaction[], deps: 
     return f.unexpected ? { response, error: err } : { response };
   }
 
-  async function succeed(tx: Queryable, area: string, received: Date, output: Record<string, unknown>, warn?: string): Promise<HisResponse> {
-    const serial = await store.nextRefSerial(tx);
+  async function succeed(tx: Queryable, area: string, received: Date, output: Record<string, unknown>, serial?: number): Promise<HisResponse> {
+    serial ??= await store.nextRefSerial(tx);
     const at = clock.now();
-    return respond({ infcode: 0, refmsgid: refMsgId(area, at, serial), received, at, output, ...(warn ? { warn_msg: warn } : {}) });
+    return respond({ infcode: 0, refmsgid: refMsgId(area, at, serial), received, at, output });
   }
 
   async function once(
@@ -84,14 +84,14 @@ export function createDispatcher(transactions: readonly HisTransaction[], deps: 
     const { msgid } = call.envelope;
     const hash = requestHash(key);
     return db.tx(async (tx) => {
-      const claimed = await store.claimMessage(tx, { fixmedins_code: principal.code, msgid, infno: def.infno, request_hash: hash, request: key, at: call.now });
+      const { claimed, ref_serial } = await store.claimMessage(tx, { fixmedins_code: principal.code, msgid, infno: def.infno, request_hash: hash, request: key, at: call.now });
       if (!claimed) {
         const first = await store.storedMessage(tx, principal.code, msgid);
         if (first!.request_hash !== hash) throw new HisFault(-2, reuseRefusal(msgid, first!.request, key));
         return { ...first!.response, warn_msg: `msgid ${msgid} was answered at ${hisTime(first!.created_at)}: this is that answer again, nothing was done twice.` };
       }
       const output = await def.handler(tx, principal, input as never, call);
-      const response = await succeed(tx, principal.admdvs, call.now, output);
+      const response = await succeed(tx, principal.admdvs, call.now, output, ref_serial);
       await store.storeResponse(tx, principal.code, msgid, response);
       return response;
     });

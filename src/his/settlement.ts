@@ -325,7 +325,7 @@ const reversal = transaction({
  * its answer; false when the msgid was used (its committed message is there).
  */
 async function closeMessage(tx: Parameters<typeof store.claimMessage>[0], principal: InstitutionPrincipal, omsgid: string, oinfno: string, call: HisCall): Promise<boolean> {
-  const claimed = await store.claimMessage(tx, {
+  const { claimed, ref_serial } = await store.claimMessage(tx, {
     fixmedins_code: principal.code,
     msgid: omsgid,
     infno: oinfno,
@@ -336,7 +336,7 @@ async function closeMessage(tx: Parameters<typeof store.claimMessage>[0], princi
   if (!claimed) return false;
   const response = respond({
     infcode: -2,
-    refmsgid: refMsgId(principal.admdvs, call.now, await store.nextRefSerial(tx)),
+    refmsgid: refMsgId(principal.admdvs, call.now, ref_serial),
     received: call.now,
     at: call.now,
     err_msg: `msgid ${omsgid} was reversed by 2601 (msgid ${call.envelope.msgid}) before it was carried out: nothing was done; send the request again with a new msgid.`,

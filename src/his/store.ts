@@ -11,20 +11,24 @@ export interface StoredMessage {
 }
 
 /**
- * Claims (institution, msgid) for a write. False when it is taken: then the
+ * Claims (institution, msgid) for a write, and numbers its answer in the
+ * same round trip. `claimed` is false when the msgid is taken: then the
  * committed message is there to read (a concurrent claimant waits here until
  * the first commits or rolls back).
  */
 export async function claimMessage(
   tx: Queryable,
   m: { fixmedins_code: string; msgid: string; infno: string; request_hash: string; request: RequestKey; at: Date },
-): Promise<boolean> {
-  const r = await tx.query(
-    `INSERT INTO his_message (fixmedins_code, msgid, infno, request_hash, request, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+): Promise<{ claimed: boolean; ref_serial: number }> {
+  const r = await tx.query<{ claimed: boolean; ref_serial: string }>(
+    `WITH claim AS (
+       INSERT INTO his_message (fixmedins_code, msgid, infno, request_hash, request, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1
+     )
+     SELECT EXISTS (SELECT 1 FROM claim) AS claimed, nextval('his_refmsg_serial') AS ref_serial`,
     [m.fixmedins_code, m.msgid, m.infno, m.request_hash, JSON.stringify(m.request), m.at],
   );
-  return r.rowCount === 1;
+  return { claimed: r.rows[0]!.claimed, ref_serial: Number(r.rows[0]!.ref_serial) };
 }
 
 export async function storeResponse(tx: Queryable, fixmedinsCode: string, msgid: string, response: HisResponse): Promise<void> {

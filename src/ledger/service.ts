@@ -51,8 +51,7 @@ export async function postTransfers(tx: Queryable, actor: Principal | undefined,
   authorize(actor, 'ledger.post');
   const checked = checkTransfers(transfers).map((t) => ({ ...t, reverses: null }));
   const codes = [...new Set(checked.flatMap((t) => [t.debit, t.credit]))].sort();
-  await store.ensureAccounts(tx, codes.map((c) => parseAccount(c)));
-  return write(tx, actor, checked, 'post', opts, {});
+  return write(tx, actor, checked, 'post', opts, {}, codes.map((c) => parseAccount(c)));
 }
 
 export interface ReverseOptions extends PostOptions {
@@ -136,9 +135,10 @@ async function write(
   action: 'post' | 'reverse',
   opts: PostOptions,
   detail: Record<string, unknown>,
+  accounts: readonly Account[] = [],
 ): Promise<Transfer[]> {
   // In id order, so two postings sharing ids wait on each other instead of deadlocking.
-  const inserted = await store.insertTransfers(tx, [...rows].sort((a, b) => (a.id < b.id ? -1 : 1)));
+  const inserted = await store.insertTransfers(tx, [...rows].sort((a, b) => (a.id < b.id ? -1 : 1)), accounts);
   const byId = new Map(inserted.map((t) => [t.id, t]));
   const skipped = rows.filter((r) => !byId.has(r.id));
   if (skipped.length > 0) {

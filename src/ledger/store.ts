@@ -32,31 +32,22 @@ const toTransfer = (r: TransferRow): Transfer => ({
 });
 
 /** Creates the accounts not yet known; a known one is left as it is (the code decides everything else). */
-export async function ensureAccounts(tx: Queryable, accounts: readonly Account[]): Promise<void> {
-  await tx.query(
-    `INSERT INTO ledger_account (code, kind, region, counterparty, party)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-     ON CONFLICT (code) DO NOTHING`,
-    [
-      accounts.map((a) => a.code),
-      accounts.map((a) => a.kind),
-      accounts.map((a) => a.region),
-      accounts.map((a) => a.counterparty),
-      accounts.map((a) => a.party),
-    ],
-  );
-}
-
 export type NewTransfer = Required<TransferInput> & { reverses: string | null };
 
 /**
  * Inserts the transfers whose id is new and returns those; an id already
  * stored (or committed meanwhile by a concurrent poster) is skipped, for the
- * caller to compare.
+ * caller to compare. `accounts` are created first when absent, in the same
+ * statement (the foreign keys are checked at its end, when they exist).
  */
-export async function insertTransfers(tx: Queryable, ts: readonly NewTransfer[]): Promise<Transfer[]> {
+export async function insertTransfers(tx: Queryable, ts: readonly NewTransfer[], accounts: readonly Account[] = []): Promise<Transfer[]> {
   const r = await tx.query<TransferRow>(
-    `INSERT INTO ledger_transfer (id, debit, credit, amount_fen, currency, business_date, ref_kind, ref_id, reverses)
+    `WITH accounts AS (
+       INSERT INTO ledger_account (code, kind, region, counterparty, party)
+       SELECT * FROM unnest($10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+       ON CONFLICT (code) DO NOTHING
+     )
+     INSERT INTO ledger_transfer (id, debit, credit, amount_fen, currency, business_date, ref_kind, ref_id, reverses)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::date[], $7::text[], $8::text[], $9::text[])
      ON CONFLICT (id) DO NOTHING
      RETURNING ${transferColumns}`,
@@ -70,6 +61,11 @@ export async function insertTransfers(tx: Queryable, ts: readonly NewTransfer[])
       ts.map((t) => t.ref_kind),
       ts.map((t) => t.ref_id),
       ts.map((t) => t.reverses),
+      accounts.map((a) => a.code),
+      accounts.map((a) => a.kind),
+      accounts.map((a) => a.region),
+      accounts.map((a) => a.counterparty),
+      accounts.map((a) => a.party),
     ],
   );
   return r.rows.map(toTransfer);

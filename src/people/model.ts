@@ -53,3 +53,11 @@ export type Credential =
   | { type: 'id_card'; certno: string }
   | { type: 'ss_card'; ss_card_no: string }
   | { type: 'evoucher'; token: string };
+
+/** What a desk may send beside the credential (1101 `card_sn`, `certno`, `psn_name`): each given one must be the person's. */
+export interface PresentedFacts {
+  /** the social security card's serial number: a replaced card has a new one */
+  card_sn?: string;
+  certno?: string;
+  psn_name?: string;
+}

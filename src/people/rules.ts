@@ -3,7 +3,7 @@ import type { FieldIssue } from '../core/errors.ts';
 import { parseCertno } from '../core/idcard.ts';
 import { regionCovers } from '../auth/permissions.ts';
 import type { Principal } from '../auth/model.ts';
-import type { Credential, Enrolment, Person, PersonRecord } from './model.ts';
+import type { Credential, Enrolment, Person, PersonRecord, PresentedFacts } from './model.ts';
 
 /**
  * What a persons file must look like, and the checks a schema cannot express
@@ -259,4 +259,27 @@ export function credentialLabel(c: Credential): string {
     case 'evoucher':
       return 'e-voucher token';
   }
+}
+
+/**
+ * The facts presented beside a credential that are not the identified
+ * person's: a card serial of a replaced (lost) card, another ID number, or
+ * another name. Blank facts are not compared.
+ */
+export function presentedMismatches(person: Pick<Person, 'ss_card_sn' | 'certno' | 'name'>, credential: Credential, presented: PresentedFacts): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const given = (v: string | undefined) => (v === undefined || v.trim() === '' ? null : v.trim());
+  const sn = given(presented.card_sn);
+  if (sn !== null && credential.type === 'ss_card' && person.ss_card_sn !== null && sn !== person.ss_card_sn) {
+    issues.push({ path: 'card_sn', message: 'is not the serial number of the card issued to this person: the card was replaced or reported lost; ask for the current card, the e-voucher or the ID card' });
+  }
+  const certno = given(presented.certno);
+  if (certno !== null && certno.toUpperCase() !== person.certno.toUpperCase()) {
+    issues.push({ path: 'certno', message: 'is not the ID number of the person the credential belongs to: check the credential and the ID number' });
+  }
+  const name = given(presented.psn_name);
+  if (name !== null && name !== person.name) {
+    issues.push({ path: 'psn_name', message: 'is not the name of the person the credential belongs to: check the credential and the name' });
+  }
+  return issues;
 }

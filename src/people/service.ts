@@ -7,7 +7,7 @@ import type { Fen } from '../core/money.ts';
 import { schemaIssues } from '../core/validate.ts';
 import type { Queryable } from '../db/pool.ts';
 import { listChronicDiseases, requirePoolingArea } from '../reference/service.ts';
-import type { Credential, DiseaseQualification, Enrolment, Person, PersonRecord } from './model.ts';
+import type { Credential, DiseaseQualification, Enrolment, Person, PersonRecord, PresentedFacts } from './model.ts';
 import {
   activeOn,
   credentialLabel,
@@ -18,6 +18,7 @@ import {
   normalisePersonRecord,
   personIssues,
   pickEnrolment,
+  presentedMismatches,
   PersonRecordSchema,
   PersonsFileSchema,
   scopePrefix,
@@ -227,7 +228,13 @@ function ageOn(birth: string, date: string): number {
  * insurance on `date`. Whoever may not identify anyone learns it before any
  * lookup, so a refusal does not tell whether the credential exists.
  */
-export async function identifyPerson(tx: Queryable, actor: Principal | undefined, credential: Credential, date: string): Promise<IdentifiedPerson> {
+export async function identifyPerson(
+  tx: Queryable,
+  actor: Principal | undefined,
+  credential: Credential,
+  date: string,
+  presented: PresentedFacts = {},
+): Promise<IdentifiedPerson> {
   authorize(actor, 'person.identify', { region: actor ? (regionScope(actor) ?? undefined) : undefined });
   const c = credential.type === 'id_card' ? { ...credential, certno: normaliseCertno(credential.certno) } : credential;
   const person = await store.personByCredential(tx, c);
@@ -235,6 +242,8 @@ export async function identifyPerson(tx: Queryable, actor: Principal | undefined
     throw new DomainError('not_found', `no insured person with this ${credentialLabel(c)}: check the number, or treat the patient as self-paying`);
   }
   authorize(actor, 'person.identify', { psnNo: person.psn_no, region: person.insuplc_admdvs });
+  const mismatches = presentedMismatches(person, c, presented);
+  if (mismatches.length > 0) throw invalidMany(mismatches, `the ${credentialLabel(c)} does not match what was presented with it`);
   const balance = await store.accountBalance(tx, person.psn_no);
   return {
     person,
@@ -296,9 +305,10 @@ export interface InsuranceOn extends Enrolment {
  * checked the caller's right to ask (filing coverage, settlement).
  */
 export async function insuranceOn(tx: Queryable, psnNo: string, insutype: string | null, date: string): Promise<InsuranceOn> {
-  const person = await store.personByNo(tx, psnNo);
-  if (!person) throw notFound(`person ${psnNo}`);
-  const enrolment = pickEnrolment(await store.enrolmentsOf(tx, psnNo), person.insuplc_admdvs, insutype);
+  const found = await store.personWithEnrolments(tx, psnNo);
+  if (!found) throw notFound(`person ${psnNo}`);
+  const { person } = found;
+  const enrolment = pickEnrolment(found.enrolments, person.insuplc_admdvs, insutype);
   if (!enrolment) throw notFound(insutype === null ? `an enrolment of person ${psnNo}` : `person ${psnNo}'s enrolment in insutype ${insutype}`);
   return { ...enrolment, active: activeOn(enrolment, date) };
 }
@@ -383,9 +393,10 @@ export async function endQualification(tx: Queryable, actor: Principal | undefin
  * services that have already checked the caller's right.
  */
 export async function personOn(tx: Queryable, psnNo: string, insutype: string, date: string): Promise<{ person: Person; age: number; insurance: InsuranceOn }> {
-  const person = await store.personByNo(tx, psnNo);
-  if (!person) throw notFound(`person ${psnNo}`);
-  const enrolment = pickEnrolment(await store.enrolmentsOf(tx, psnNo), person.insuplc_admdvs, insutype);
+  const found = await store.personWithEnrolments(tx, psnNo);
+  if (!found) throw notFound(`person ${psnNo}`);
+  const { person } = found;
+  const enrolment = pickEnrolment(found.enrolments, person.insuplc_admdvs, insutype);
   if (!enrolment) throw notFound(`person ${psnNo}'s enrolment in insutype ${insutype}`);
   return { person, age: ageOn(person.birth_date, date), insurance: { ...enrolment, active: activeOn(enrolment, date) } };
 }

@@ -105,6 +105,20 @@ export async function personByNo(tx: Queryable, psnNo: string): Promise<Person |
   return r.rows[0] ?? null;
 }
 
+/** The person with their enrolments in insutype order, in one round trip. */
+export async function personWithEnrolments(tx: Queryable, psnNo: string): Promise<{ person: Person; enrolments: Enrolment[] } | null> {
+  const r = await tx.query<Person & { enrolments: Enrolment[] }>(
+    `SELECT ${personColumns},
+            COALESCE((SELECT json_agg(x ORDER BY x.insutype) FROM (SELECT ${enrolmentColumns} FROM enrolment e WHERE e.psn_no = p.psn_no) x), '[]') AS enrolments
+       FROM person p WHERE p.psn_no = $1`,
+    [psnNo],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  const { enrolments, ...person } = row;
+  return { person, enrolments };
+}
+
 export async function enrolmentsOf(tx: Queryable, psnNo: string): Promise<Enrolment[]> {
   const r = await tx.query<Enrolment>(`SELECT ${enrolmentColumns} FROM enrolment e WHERE e.psn_no = $1 ORDER BY e.insutype`, [psnNo]);
   return r.rows;

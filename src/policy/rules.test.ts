@@ -9,7 +9,6 @@ import {
   policyIssues,
   reductionFor,
   resolveBenefit,
-  versionInForce,
 } from './rules.ts';
 
 const pooled = { cap_group: 'pooled', annual_cap_fen: 40_000_000 };
@@ -356,13 +355,3 @@ describe('reductionFor', () => {
   ] as const)('%s → %i bp', (kind, expected) => expect(reductionFor(doc, kind)).toBe(expected));
 });
 
-describe('versionInForce', () => {
-  const versions = [{ begndate: '2025-01-01' }, { begndate: '2023-07-01' }, { begndate: '2024-01-01' }];
-  it('picks the latest version begun on or before the date', () => {
-    expect(versionInForce(versions, '2024-06-30')).toBe(versions[2]);
-    expect(versionInForce(versions, '2025-01-01')).toBe(versions[0]);
-    expect(versionInForce(versions, '2023-12-31')).toBe(versions[1]);
-    expect(versionInForce(versions, '2023-06-30')).toBeUndefined();
-    expect(versionInForce([], '2025-01-01')).toBeUndefined();
-  });
-});

@@ -328,11 +328,3 @@ export function reductionFor(doc: PolicyDoc, kind: FilingKind | 'unfiled_manual'
   }
 }
 
-/** The version in force on `date` (yyyy-MM-dd): the latest whose begndate is on or before it. */
-export function versionInForce<V extends { begndate: string }>(versions: readonly V[], date: string): V | undefined {
-  let best: V | undefined;
-  for (const v of versions) {
-    if (v.begndate <= date && (best === undefined || v.begndate > best.begndate)) best = v;
-  }
-  return best;
-}

@@ -6,7 +6,7 @@ import { DomainError, invalid, invalidMany, notFound, type FieldIssue } from '..
 import type { Queryable } from '../db/pool.ts';
 import { requirePoolingArea } from '../reference/service.ts';
 import { PolicyDocSchema, type PolicyDoc, type PolicyVersion, type PolicyVersionSummary } from './model.ts';
-import { isCalendarDate, policyFileIssues, versionInForce } from './rules.ts';
+import { isCalendarDate, policyFileIssues } from './rules.ts';
 import * as store from './store.ts';
 
 export type PolicyFilter = store.VersionFilter;
@@ -71,14 +71,14 @@ export async function exportPolicies(tx: Queryable, _actor: Principal | undefine
 /** The version of the insured place's policy in force on `date` (yyyy-MM-dd). */
 export async function policyInForce(tx: Queryable, poolingArea: string, insutype: string, date: string): Promise<PolicyVersion> {
   if (!isCalendarDate(date)) throw invalid('date', `is not a date (yyyy-MM-dd): "${date}"`);
-  const all = await store.versions(tx, { pooling_area: poolingArea, insutype });
-  const found = versionInForce(all, date);
+  const found = await store.versionOn(tx, poolingArea, insutype, date);
   if (found) return found;
+  const first = await store.firstBegndate(tx, poolingArea, insutype);
   throw new DomainError(
     'not_found',
-    all.length === 0
+    first === null
       ? `pooling area ${poolingArea} has no policy of scheme ${insutype}: its agency has not imported one`
-      : `no policy of scheme ${insutype} for pooling area ${poolingArea} is in force on ${date}: the earliest version begins ${all[0]!.begndate}`,
+      : `no policy of scheme ${insutype} for pooling area ${poolingArea} is in force on ${date}: the earliest version begins ${first}`,
   );
 }
 

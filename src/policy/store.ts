@@ -81,6 +81,24 @@ export async function versions(tx: Queryable, f: VersionFilter): Promise<PolicyV
   return r.rows;
 }
 
+/** The version of an area and scheme in force on `date` (the latest to begin by then), document included. */
+export async function versionOn(tx: Queryable, poolingArea: string, insutype: string, date: string): Promise<PolicyVersion | null> {
+  const r = await tx.query<PolicyVersion>(
+    `SELECT * FROM (${withEnddate('pooling_area = $1 AND insutype = $2')}) v WHERE begndate <= $3 ORDER BY begndate DESC LIMIT 1`,
+    [poolingArea, insutype, date],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** The first day any version of an area and scheme begins, or null when it has none. */
+export async function firstBegndate(tx: Queryable, poolingArea: string, insutype: string): Promise<string | null> {
+  const r = await tx.query<{ begndate: string | null }>(
+    "SELECT to_char(min(begndate), 'YYYY-MM-DD') AS begndate FROM policy_version WHERE pooling_area = $1 AND insutype = $2",
+    [poolingArea, insutype],
+  );
+  return r.rows[0]!.begndate;
+}
+
 export async function versionById(tx: Queryable, id: number): Promise<PolicyVersion | null> {
   // The window needs the other versions of the same area and scheme to find the end.
   const r = await tx.query<PolicyVersion>(

@@ -40,30 +40,30 @@ export async function yearTotals(tx: Queryable, k: Omit<YearKey, 'insuplc_admdvs
 
 /**
  * The year's totals, locked until the transaction ends. The rows are created
- * first when absent, so two first settlements of the year wait on the same
- * rows instead of both reading zeros. One statement locks the cap group's row
- * and the top-up rows in fund order, so settlements never deadlock here.
+ * when absent, so two first settlements of the year wait on the same rows
+ * instead of both reading zeros; the creation and the lock of rows that exist
+ * are one statement. Rows created by that statement (or committed by another
+ * transaction after it began) are not in its result, so a short answer is
+ * read again, now seeing them. The lock takes the cap group's row and the
+ * top-up rows in fund order, so settlements never deadlock here.
  */
 export async function lockYearTotals(tx: Queryable, k: YearKey): Promise<YearTotals> {
-  const locked = await lockedYear(tx, k);
-  if (locked) return locked;
-  await tx.query(
-    `WITH main AS (
+  const created = `WITH main AS (
        INSERT INTO year_total (psn_no, insutype, year, cap_group, insuplc_admdvs) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
-     )
-     INSERT INTO year_topup_total (psn_no, insutype, year, fund) SELECT $1, $2, $3, unnest($6::text[]) ON CONFLICT DO NOTHING`,
-    [k.psn_no, k.insutype, k.year, k.cap_group, k.insuplc_admdvs, FUNDS],
-  );
-  return (await lockedYear(tx, k))!;
+     ), topups AS (
+       INSERT INTO year_topup_total (psn_no, insutype, year, fund) SELECT $1, $2, $3, unnest($6::text[]) ON CONFLICT DO NOTHING
+     )`;
+  return (await lockedYear(tx, k, { sql: created, params: [k.insuplc_admdvs, FUNDS] })) ?? (await lockedYear(tx, k))!;
 }
 
-async function lockedYear(tx: Queryable, k: YearKey): Promise<YearTotals | null> {
+async function lockedYear(tx: Queryable, k: YearKey, creating = { sql: '', params: [] as unknown[] }): Promise<YearTotals | null> {
   const r = await tx.query<{ deductible_paid_fen: string; pooled_paid_fen: string; fund: Fund; paid_fen: string; base_fen: string }>(
-    `SELECT y.deductible_paid_fen, y.pooled_paid_fen, t.fund, t.paid_fen, t.base_fen
+    `${creating.sql}
+     SELECT y.deductible_paid_fen, y.pooled_paid_fen, t.fund, t.paid_fen, t.base_fen
        FROM year_total y JOIN year_topup_total t ON t.psn_no = y.psn_no AND t.insutype = y.insutype AND t.year = y.year
       WHERE y.psn_no = $1 AND y.insutype = $2 AND y.year = $3 AND y.cap_group = $4
       ORDER BY t.fund FOR UPDATE`,
-    [k.psn_no, k.insutype, k.year, k.cap_group],
+    [k.psn_no, k.insutype, k.year, k.cap_group, ...creating.params],
   );
   if (r.rows.length < FUNDS.length) return null;
   const totals = emptyYearTotals();
