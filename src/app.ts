@@ -15,6 +15,8 @@ import { routes as filingRoutes } from './filing/routes.ts';
 import { routes as settlementRoutes } from './settlement/routes.ts';
 import { routes as hisRoutes } from './his/routes.ts';
 import { routes as ledgerRoutes } from './ledger/routes.ts';
+import { routes as claimRoutes } from './claims/routes.ts';
+import { routes as clearingRoutes } from './clearing/routes.ts';
 import { errorHandler, problem, sendProblem } from './http/problem.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { loggerOptions } from './http/logging.ts';
@@ -67,7 +69,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   );
   registerMetrics(app);
 
-  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes, settlementRoutes, ledgerRoutes, hisRoutes]) {
+  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes, settlementRoutes, ledgerRoutes, claimRoutes, clearingRoutes, hisRoutes]) {
     await module(app, deps);
   }
   if (opts.webDir) await registerWeb(app, opts.webDir);

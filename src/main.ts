@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig, type Config } from './config.ts';
-import { systemClock } from './core/clock.ts';
+import { businessDate, systemClock } from './core/clock.ts';
 import { DomainError } from './core/errors.ts';
 import { DirectoryLockedError } from './db/lock.ts';
 import type { Principal } from './auth/model.ts';
@@ -14,6 +14,8 @@ import * as people from './people/service.ts';
 import * as institutions from './institutions/service.ts';
 import * as catalog from './catalog/service.ts';
 import * as policy from './policy/service.ts';
+import * as clearing from './clearing/service.ts';
+import { formatYuan, parseYuan, type Fen } from './core/money.ts';
 
 const cliActor: Principal = { kind: 'system', name: 'cli' };
 
@@ -154,6 +156,103 @@ program
       await opened.close();
     }
   });
+
+/** Runs `fn` on the configured database with today's date in Asia/Shanghai. */
+async function withDb<T>(fn: (db: import('./db/pool.ts').Db, config: Config, o: { today: string; now: Date }) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const opened = await openConfigured(config);
+  try {
+    const now = systemClock.now();
+    return await fn(opened.db, config, { today: businessDate(now), now });
+  } finally {
+    await opened.close();
+  }
+}
+
+program
+  .command('clear')
+  .description('close and clear a month between provinces: statements, confirmations, fund movements (run again to resume or to finish after confirmation)')
+  .argument('<month>', 'yyyy-MM, a month that has ended')
+  .action(async (month: string) =>
+    withDb(async (db, config, o) => {
+      const progress = progressReporter();
+      const started = performance.now();
+      const r = await clearing.clearMonth(db, cliActor, month, { ...o, settings: config.clearing, onProgress: progress.update });
+      progress.done();
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `Month ${r.month}: ${r.status}. ${r.settlements.toLocaleString('en')} settlements, ${r.statements} statements in ${seconds.toFixed(1)} s ` +
+          `(${Math.round(r.settlements / Math.max(seconds, 0.001)).toLocaleString('en')} settlements/s), peak memory ${peakRssMiB()} MiB.`,
+      );
+      console.log(`Net between provinces: ${formatYuan(r.net_total_fen)} yuan.${r.deemed > 0 ? ` ${r.deemed} confirmations deemed given after ${r.confirm_by}.` : ''}`);
+      if (r.status === 'issued') console.log(`${r.awaiting} statements await confirmation until ${r.confirm_by}; run \`yidi clear ${r.month}\` again once confirmed or after that day.`);
+    }),
+  );
+
+const prepaid = program.command('prepaid').description("the insured provinces' prepaid funds (预付金) held at the national level");
+
+prepaid
+  .command('init')
+  .description("size every province's prepaid funds for a year from the previous year's cross-provincial payments (the initial amount, then the yearly adjustment)")
+  .argument('<year>', 'the year to size, e.g. 2027', positiveInt)
+  .action(async (year: number) =>
+    withDb(async (db, config, o) => {
+      const sized = await db.tx((tx) => clearing.sizePrepaid(tx, cliActor, year, { ...o, settings: config.clearing }));
+      for (const s of sized) {
+        console.log(`${s.province}  base ${formatYuan(s.target.base_fen)}  target ${formatYuan(s.target.target_fen)}  moved ${formatYuan(s.moved_fen)}`);
+      }
+      console.log(`${sized.length} province(s) sized for ${year} (${config.clearing.prepaidMonths} months).`);
+    }),
+  );
+
+prepaid
+  .command('top-up')
+  .description("record a top-up of a province's prepaid funds from its fund")
+  .argument('<province>', 'PP0000')
+  .argument('<yuan>', 'amount in yuan, e.g. 1000000.00')
+  .option('--reason <text>', 'why')
+  .option('--key <key>', 'idempotency key: the same key again moves nothing')
+  .action(async (province: string, yuan: string, opts: { reason?: string; key?: string }) =>
+    withDb(async (db, _config, o) => {
+      const m = await db.tx((tx) => clearing.topUpPrepaid(tx, cliActor, { province, amount_fen: parseYuan(yuan, 'yuan'), ...opts }, o));
+      console.log(`${m.transfer_id}: ${formatYuan(m.amount_fen)} yuan into the prepaid funds of ${m.province}.`);
+    }),
+  );
+
+prepaid
+  .command('adjust')
+  .description("adjust a province's prepaid funds outside the yearly sizing")
+  .argument('<province>', 'PP0000')
+  .option('--in <yuan>', 'move this much into the prepaid funds')
+  .option('--out <yuan>', 'move this much back to the province fund')
+  .requiredOption('--reason <text>', 'why')
+  .option('--key <key>', 'idempotency key')
+  .action(async (province: string, opts: { in?: string; out?: string; reason: string; key?: string }) => {
+    if ((opts.in === undefined) === (opts.out === undefined)) throw new InvalidArgumentError('give either --in or --out');
+    const amount = opts.in !== undefined ? parseYuan(opts.in, 'in') : (-parseYuan(opts.out!, 'out') as Fen);
+    await withDb(async (db, _config, o) => {
+      const m = await db.tx((tx) =>
+        clearing.adjustPrepaid(tx, cliActor, { province, amount_fen: amount, reason: opts.reason, ...(opts.key ? { key: opts.key } : {}) }, o),
+      );
+      console.log(`${m.transfer_id}: ${formatYuan(m.amount_fen)} yuan (${m.reason}).`);
+    });
+  });
+
+prepaid
+  .command('show')
+  .description('prepaid fund levels: held, uncleared, available, target and warnings')
+  .argument('[province]', 'PP0000: only this province')
+  .action(async (province: string | undefined) =>
+    withDb(async (db, config, o) => {
+      const levels = await clearing.prepaidLevels(db, cliActor, { today: o.today, settings: config.clearing });
+      const shown = province ? levels.filter((l) => l.province === province) : levels;
+      const y = (f: Fen | null) => (f === null ? '-' : formatYuan(f)).padStart(16);
+      console.log(`${'province'.padEnd(10)}${'prepaid'.padStart(16)}${'uncleared'.padStart(16)}${'available'.padStart(16)}${'target'.padStart(16)}  warning`);
+      for (const l of shown) {
+        console.log(`${l.province.padEnd(10)}${y(l.prepaid_fen)}${y(l.uncleared_fen)}${y(l.available_fen)}${y(l.target_fen)}  ${l.warning ? `top up ${formatYuan(l.suggested_topup_fen)}` : ''}`);
+      }
+    }),
+  );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof DomainError) {

@@ -34,7 +34,23 @@ export type Permission =
   /** a designated hospital files for a patient insured in its own area (referral 2501, chronic disease qualification 2503); target: the insured place */
   | 'hospital.file'
   /** read settlements: the person their own, the insured place its insured persons', the treatment place its area's, an institution its own; target: psnNo, region (insured place), treatment, institution */
-  | 'settlement.read';
+  | 'settlement.read'
+  /** start, fill in and submit a manual claim: the person, the agent the claim names, or their insured place's counter; target: psnNo, agent, region (insured place) */
+  | 'claim.write'
+  /** read a manual claim and its history: whoever may write it, and the national operator; target as claim.write */
+  | 'claim.read'
+  /** review, decide and pay manual claims: the insured place's agency; target: the insured place */
+  | 'claim.review'
+  /** read a claim's documents (invoices, medical records): the person, their agent and the insured place only, not the national operator; target as claim.write */
+  | 'claim.documents'
+  /** close and clear months, size and top up prepaid funds, the national dashboard: the national operator only; target: none */
+  | 'clearing.operate'
+  /** read a province's clearing statements and the settlements behind them: that province's agency; target: region (the side's province) */
+  | 'clearing.read'
+  /** confirm a province's side of a clearing statement or exclude a disputed row from it: that province's agency; target: region (the side's province) */
+  | 'clearing.confirm'
+  /** record payments of a treatment-place agency to its institutions; target: region (the institution's area) */
+  | 'payable.write';
 
 export interface Target {
   region?: string;
@@ -43,6 +59,8 @@ export interface Target {
   institution?: string;
   /** the treatment place of a settlement (region is its insured place) */
   treatment?: string;
+  /** the psn_no of the agent a claim names */
+  agent?: string;
 }
 
 export function regionCovers(scope: string, code: string): boolean {
@@ -52,7 +70,9 @@ export function regionCovers(scope: string, code: string): boolean {
 }
 
 export function isAllowed(p: Principal, perm: Permission, target: Target = {}): boolean {
-  if (p.kind === 'system' || p.kind === 'national') return true;
+  if (p.kind === 'system') return true;
+  // Medical papers are read by those who handle the claim, not by the national operator.
+  if (p.kind === 'national') return perm !== 'claim.documents';
   const inRegion = (kind: Principal['kind']) =>
     p.kind === kind && 'region' in p && target.region !== undefined && regionCovers(p.region, target.region);
   switch (perm) {
@@ -85,8 +105,24 @@ export function isAllowed(p: Principal, perm: Permission, target: Target = {}): 
         (p.kind === 'treatment_agency' && target.treatment !== undefined && regionCovers(p.region, target.treatment)) ||
         (p.kind === 'institution' && target.institution !== undefined && p.code === target.institution)
       );
+    case 'claim.write':
+    case 'claim.read':
+    case 'claim.documents':
+      return (
+        (p.kind === 'person' && ((target.psnNo !== undefined && p.psnNo === target.psnNo) || (target.agent !== undefined && p.psnNo === target.agent))) ||
+        inRegion('insured_agency')
+      );
+    case 'claim.review':
+      return inRegion('insured_agency');
+    case 'clearing.read':
+    case 'clearing.confirm':
+      // A province's statements are the province agency's, whichever side of the scheme it serves.
+      return inRegion('insured_agency') || inRegion('treatment_agency');
+    case 'payable.write':
+      return inRegion('treatment_agency');
     case 'audit.read':
     case 'ledger.post':
+    case 'clearing.operate':
       return false;
   }
 }

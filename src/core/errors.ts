@@ -58,3 +58,17 @@ export function invalidMany(issues: FieldIssue[], summary = 'the input has error
 export const notFound = (what: string) => new DomainError('not_found', `${what} was not found`);
 export const forbidden = (why: string) => new DomainError('forbidden', why);
 export const conflict = (why: string) => new DomainError('conflict', why);
+
+/** The SQLSTATE of the clearing guard (migrations/0010_clearing.sql): a row dated in a month already closed. */
+export const MONTH_CLOSED_SQLSTATE = 'YC001';
+
+/**
+ * A refusal the database itself makes for a business rule, as the domain
+ * error it is (the guard's own message says what to do); null for any other
+ * failure.
+ */
+export function domainErrorOfDatabase(err: unknown): DomainError | null {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (e && e.code === MONTH_CLOSED_SQLSTATE && typeof e.message === 'string') return new DomainError('locked', e.message);
+  return null;
+}

@@ -1,5 +1,5 @@
 import { shanghaiDateTime } from '../core/clock.ts';
-import { DomainError, type FieldIssue } from '../core/errors.ts';
+import { DomainError, domainErrorOfDatabase, type FieldIssue } from '../core/errors.ts';
 import type { HisEnvelope, HisResponse, InfCode, InstitutionPrincipal } from './model.ts';
 import type { Principal } from '../auth/model.ts';
 
@@ -130,11 +130,32 @@ export function checkMsgid(msgid: string, fixmedinsCode: string): void {
  * objects before validation, so a required field sent as "" is named as missing.
  */
 export function withoutBlanks(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutBlanks);
-  if (!isObject(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== '' && x !== null) out[k] = withoutBlanks(x);
-  return out;
+  if (typeof v !== 'object' || v === null) return v;
+  // Copies only what holds a blank: a 500-line upload without one is read, not rebuilt.
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = withoutBlanks(v[i]);
+      if (x !== v[i] && out === undefined) out = v.slice(0, i);
+      if (out !== undefined) out.push(x);
+    }
+    return out ?? v;
+  }
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = o[k];
+    const blank = x === '' || x === null;
+    const kept = blank ? x : withoutBlanks(x);
+    if ((blank || kept !== x) && out === undefined) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
+    }
+    if (out !== undefined && !blank) out[k] = kept;
+  }
+  return out ?? v;
 }
 
 export function clamp(message: string): string {
@@ -157,7 +178,8 @@ export function inputFault(issues: FieldIssue[]): HisFault {
  * found, not allowed) are −2: nothing was done and the clerk can act; anything
  * unexpected is −1, the case where the HIS reverses.
  */
-export function failureOf(err: unknown): { infcode: -1 | -2; err_msg: string; unexpected: boolean } {
+export function failureOf(thrown: unknown): { infcode: -1 | -2; err_msg: string; unexpected: boolean } {
+  const err = domainErrorOfDatabase(thrown) ?? thrown;
   if (err instanceof HisFault) return { infcode: err.infcode, err_msg: clamp(err.message), unexpected: false };
   if (err instanceof DomainError) {
     const message = err.code === 'validation' && err.issues.length > 0 ? inputFault(err.issues).message : err.message;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type FieldIssue } from '../core/errors.ts';
+import { DomainError, domainErrorOfDatabase, type FieldIssue } from '../core/errors.ts';
 import { fieldPath } from '../core/validate.ts';
 
 /** RFC 9457 problem details; `errors` names each bad field. */
@@ -51,7 +51,8 @@ function fromFastifyValidation(err: FastifyError): Problem {
   return problem(400, 'validation', detail, issues);
 }
 
-export function toProblem(err: unknown): Problem {
+export function toProblem(thrown: unknown): Problem {
+  const err = domainErrorOfDatabase(thrown) ?? thrown;
   if (err instanceof DomainError) return { ...problem(err.status, err.code, err.message, err.issues), ...err.extra };
   const fe = err as FastifyError;
   if (fe && fe.validation) return fromFastifyValidation(fe);

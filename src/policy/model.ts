@@ -95,6 +95,60 @@ export const ReductionsSchema = Type.Object({
   unfiled_manual_bp: Bp('reduction for unfiled manual claims'),
 });
 
+/** Why a treatment was not settled directly and is claimed by hand (手工报销). */
+export const ClaimReasonSchema = Type.Union([
+  Type.Literal('non_networked'), // a designated institution without cross-regional settlement
+  Type.Literal('not_filed'), // not filed at the time (and not an emergency)
+  Type.Literal('emergency_non_networked'), // an emergency at a non-networked hospital
+  Type.Literal('chronic_outside_list'), // an outpatient chronic disease outside the directly settled list
+  Type.Literal('system_failure'), // the desk could not settle (a system failure)
+]);
+
+/** The papers a manual claim may need. */
+export const ClaimDocumentTypeSchema = Type.Union([
+  Type.Literal('invoice'),
+  Type.Literal('fee_list'), // itemised fee list
+  Type.Literal('discharge_summary'), // discharge summary or medical record; asked for inpatient claims only
+  Type.Literal('diagnosis_certificate'),
+  Type.Literal('emergency_certificate'),
+  Type.Literal('referral_certificate'),
+  Type.Literal('residence_proof'),
+  Type.Literal('bank_account'),
+  Type.Literal('agent_id'), // asked whenever an agent files, never otherwise
+  Type.Literal('other'),
+]);
+
+const ClaimDocumentList = (reason: string) =>
+  Type.Optional(Type.Array(ClaimDocumentTypeSchema, { uniqueItems: true, description: `documents a ${reason} claim needs` }));
+
+/**
+ * The insured place's manual-claim rules beyond `settings.claim_submit_months`,
+ * `settings.claim_process_working_days` and `reductions.unfiled_manual_bp`.
+ * Optional: a policy without them gets the defaults of src/claims/rules.ts.
+ */
+export const ClaimRulesSchema = Type.Object({
+  documents: Type.Optional(
+    Type.Object(
+      {
+        non_networked: ClaimDocumentList('non-networked institution'),
+        not_filed: ClaimDocumentList('not-filed'),
+        emergency_non_networked: ClaimDocumentList('non-networked emergency'),
+        chronic_outside_list: ClaimDocumentList('chronic disease'),
+        system_failure: ClaimDocumentList('system failure'),
+      },
+      {
+        description:
+          'the documents each reason needs, replacing the default list of that reason; an agent ID is added whenever an agent files, a referral certificate for a referral filing, an emergency certificate for an emergency, and a discharge summary is asked of inpatient claims only',
+      },
+    ),
+  ),
+  catalogue: Type.Optional(
+    Type.Union([Type.Literal('treatment_place'), Type.Literal('insured_place')], {
+      description: "which province's catalogue classifies a claim's fee lines: the treatment place's (default, as at the desk) or the insured place's own",
+    }),
+  ),
+});
+
 export const PolicyDocSchema = Type.Object({
   pooling_area: Type.String({ pattern: '^\\d{6}$' }),
   insutype: Type.String({ pattern: '^\\d{3}$' }),
@@ -104,6 +158,7 @@ export const PolicyDocSchema = Type.Object({
   reductions: ReductionsSchema,
   benefits: Type.Array(BenefitSchema, { minItems: 1 }),
   topups: Type.Array(TopUpSchema),
+  claims: Type.Optional(ClaimRulesSchema),
 });
 
 export const PolicyFileSchema = Type.Object({ policies: Type.Array(PolicyDocSchema) });
@@ -119,6 +174,9 @@ export type TopUp = Type.Static<typeof TopUpSchema>;
 export type PolicySettings = Type.Static<typeof SettingsSchema>;
 export type Reductions = Type.Static<typeof ReductionsSchema>;
 export type PolicyDoc = Type.Static<typeof PolicyDocSchema>;
+export type ClaimReason = Type.Static<typeof ClaimReasonSchema>;
+export type ClaimDocumentType = Type.Static<typeof ClaimDocumentTypeSchema>;
+export type ClaimRules = Type.Static<typeof ClaimRulesSchema>;
 
 export interface PolicyVersion {
   id: number;

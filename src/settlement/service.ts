@@ -121,6 +121,20 @@ export async function resolveTerms(tx: Queryable, c: TermsCase): Promise<Terms> 
   };
 }
 
+/**
+ * Counts a computation made on locked terms (`resolveTerms` with `lock`) into
+ * the person's year totals: for payments that are not desk settlements, such
+ * as a manual claim, in the caller's transaction.
+ */
+export async function recordInYearTotals(tx: Queryable, terms: Terms, result: SettlementResult): Promise<void> {
+  await store.writeYearTotals(tx, terms.year, applyYearDelta(terms.yearTotals, result));
+}
+
+/** The live direct settlement of an invoice number (compared without blanks and case), if any. */
+export async function liveSettlementOfInvoice(tx: Queryable, invoiceNo: string): Promise<{ setl_id: string; setl_date: string } | null> {
+  return store.liveSettlementOfInvoice(tx, invoiceNo);
+}
+
 function run(terms: Terms, lines: readonly FeeParts[], account: { use: boolean; balance_fen: Fen }): SettlementResult {
   const result = compute({
     bill: { lines },

@@ -282,3 +282,15 @@ export async function listSettlements(tx: Queryable, f: ListFilter): Promise<{ r
   const rows = await tx.query<Row>(`${SELECT} ${clause} ORDER BY s.setl_time DESC, s.setl_id DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`, params);
   return { rows: rows.rows.map(fromRow), total: Number(count.rows[0]!.n) };
 }
+
+/** The live direct settlement (settled or reinstated, not cancelled since) of an invoice number, compared without blanks and case. */
+export async function liveSettlementOfInvoice(tx: Queryable, invoiceNo: string): Promise<{ setl_id: string; setl_date: string } | null> {
+  const r = await tx.query<{ setl_id: string; setl_date: string }>(
+    `SELECT s.setl_id, to_char(s.setl_date, 'YYYY-MM-DD') AS setl_date FROM settlement s
+      WHERE upper(regexp_replace(s.invono, '\\s', '', 'g')) = upper(regexp_replace($1, '\\s', '', 'g')) AND s.invono IS NOT NULL AND s.kind <> 'cancel'
+        AND NOT EXISTS (SELECT 1 FROM settlement r WHERE r.reverses = s.setl_id)
+      LIMIT 1`,
+    [invoiceNo],
+  );
+  return r.rows[0] ?? null;
+}
