@@ -121,9 +121,38 @@ export async function classifyOn(tx: Queryable, province: string, hilistCode: st
   return store.inForce(tx, province, hilistCode, date);
 }
 
+/** Finds the catalogue version in force for a (code, day) pair among those looked up together. */
+export interface CatalogLookup {
+  /** The version in force, null when the item is not listed that day, undefined when the pair was not asked for. */
+  get(hilistCode: string, date: string): CatalogItem | null | undefined;
+}
+
+const pairKey = (code: string, date: string) => `${code}\u0000${date}`;
+
+/** `classifyOn` for many (code, day) pairs in one query. */
+export async function classifyManyOn(tx: Queryable, province: string, pairs: readonly { hilist_code: string; date: string }[]): Promise<CatalogLookup> {
+  const found = new Map<string, CatalogItem | null>();
+  const asked: { hilist_code: string; date: string }[] = [];
+  for (const p of pairs) {
+    const key = pairKey(p.hilist_code, p.date);
+    if (found.has(key)) continue;
+    found.set(key, null);
+    asked.push(p);
+  }
+  for (const { pair, item } of await store.inForceOn(tx, province, asked)) found.set(pairKey(asked[pair]!.hilist_code, asked[pair]!.date), item);
+  return { get: (code, date) => found.get(pairKey(code, date)) };
+}
+
 /** The national code an institution's own item code maps to, or null when unmapped. */
 export async function resolveLocalCode(tx: Queryable, institutionCode: string, medinsListCodg: string): Promise<string | null> {
   return mappedHilistCode(tx, institutionCode, medinsListCodg);
+}
+
+/** `resolveLocalCode` for several codes: each distinct code once, one after another on the transaction. */
+export async function resolveLocalCodes(tx: Queryable, institutionCode: string, medinsListCodgs: readonly string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  for (const code of new Set(medinsListCodgs)) out.set(code, await mappedHilistCode(tx, institutionCode, code));
+  return out;
 }
 
 /** Which of `codes` the province's catalogue lists in any version (for checking mappings). */

@@ -102,6 +102,22 @@ export async function inForce(tx: Queryable, province: string, hilistCode: strin
   return r.rows[0] ? fromRow(r.rows[0]) : null;
 }
 
+/**
+ * The versions in force in the province for many (code, day) pairs at once,
+ * each with the position of its pair in `pairs`: a pair with no version in
+ * force has no row.
+ */
+export async function inForceOn(tx: Queryable, province: string, pairs: readonly { hilist_code: string; date: string }[]): Promise<{ pair: number; item: CatalogItem }[]> {
+  if (pairs.length === 0) return [];
+  const r = await tx.query<Row & { ord: string }>(
+    `SELECT ${columns}, k.ord
+       FROM unnest($2::text[], $3::date[]) WITH ORDINALITY AS k(code, day, ord)
+       JOIN catalog_item ON province = $1 AND hilist_code = k.code AND begndate <= k.day AND (enddate IS NULL OR enddate >= k.day)`,
+    [province, pairs.map((p) => p.hilist_code), pairs.map((p) => p.date)],
+  );
+  return r.rows.map(({ ord, ...row }) => ({ pair: Number(ord) - 1, item: fromRow(row) }));
+}
+
 /** The subset of `codes` listed (in any version) in the province's catalogue. */
 export async function listedCodes(tx: Queryable, province: string, codes: readonly string[]): Promise<Set<string>> {
   if (codes.length === 0) return new Set();

@@ -25,6 +25,33 @@ describe('reading HIS values', () => {
     for (const v of ['2026-02-30 08:00:00', '2026-11-23 24:00:00', '23/11/2026', '']) expect(() => parseHisTime(v, 'begntime')).toThrow(/begntime: must be a time/);
   });
 
+  it('reads every time as the Date-parsing reader it replaced did', () => {
+    const TIME = /^(\d{4})-?(\d{2})-?(\d{2})(?:[ T]?(\d{2}):?(\d{2})(?::?(\d{2}))?)?$/;
+    const before = (v: string): number | null => {
+      const m = TIME.exec(v.trim());
+      const [, y, mo, d, h = '00', mi = '00', s = '00'] = m ?? [];
+      const day = new Date(`${y}-${mo}-${d}T00:00:00Z`);
+      const real = m && !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === `${y}-${mo}-${d}`;
+      return real && Number(h) <= 23 && Number(mi) <= 59 && Number(s) <= 59 ? new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}+08:00`).getTime() : null;
+    };
+    const n = (max: number, w = 2) => fc.integer({ min: 0, max }).map((x) => String(x).padStart(w, '0'));
+    const shaped = fc
+      .tuple(n(9999, 4), n(13), n(32), n(24), n(60), n(60), fc.constantFrom(' ', 'T', ''), fc.constantFrom(':', ''), fc.boolean(), fc.boolean())
+      .map(([y, mo, d, h, mi, s, sep, colon, time, secs]) => `${y}-${mo}-${d}${time ? `${sep}${h}${colon}${mi}${secs ? `${colon}${s}` : ''}` : ''}`);
+    fc.assert(
+      fc.property(fc.oneof(shaped, shaped.map((v) => v.replace(/\D/g, '')), fc.string({ maxLength: 20 })), (v) => {
+        let got: number | null;
+        try {
+          got = parseHisTime(v, 'x').getTime();
+        } catch {
+          got = null;
+        }
+        expect(got).toBe(before(v));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
   it('reads quantities exactly to four decimals', () => {
     expect([parseQty(2, 'c'), parseQty('0.5', 'c'), parseQty(-1.25, 'c'), parseQty('3.0001', 'c')]).toEqual([20000, 5000, -12500, 30001]);
     expect(() => parseQty('1.00001', 'cnt')).toThrow(/more than 4 decimals/);

@@ -1,4 +1,4 @@
-import { isIsoDate } from '../core/clock.ts';
+import { shanghaiInstant } from '../core/clock.ts';
 import { DomainError, invalid } from '../core/errors.ts';
 import { fen, formatYuan, mulQty, type Fen } from '../core/money.ts';
 import type { Coverage, FilingKind } from '../filing/model.ts';
@@ -15,11 +15,9 @@ const TIME = /^(\d{4})-?(\d{2})-?(\d{2})(?:[ T]?(\d{2}):?(\d{2})(?::?(\d{2}))?)?
  */
 export function parseHisTime(v: string, path: string): Date {
   const m = TIME.exec(v.trim());
-  const [, y, mo, d, h = '00', mi = '00', s = '00'] = m ?? [];
-  if (!m || !isIsoDate(`${y}-${mo}-${d}`) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
-    throw invalid(path, `must be a time written yyyy-MM-dd HH:mm:ss (got "${v.slice(0, 25)}")`);
-  }
-  return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}+08:00`);
+  const at = m && shanghaiInstant(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+  if (!at) throw invalid(path, `must be a time written yyyy-MM-dd HH:mm:ss (got "${v.slice(0, 25)}")`);
+  return at;
 }
 
 const QTY = /^(-)?(\d{1,9})(?:\.(\d{1,4}))?$/;

@@ -2,7 +2,7 @@ import { audit } from '../auth/audit.ts';
 import type { Principal } from '../auth/model.ts';
 import { authorize, isAllowed } from '../auth/permissions.ts';
 import type { CatalogItem } from '../catalog/model.ts';
-import { classifyOn, resolveLocalCode } from '../catalog/service.ts';
+import { classifyManyOn, resolveLocalCodes } from '../catalog/service.ts';
 import { businessDate, shanghaiDateTime } from '../core/clock.ts';
 import { DomainError, invalid, invalidMany, notFound, type FieldIssue } from '../core/errors.ts';
 import { fen, yuanFromJson, type Fen } from '../core/money.ts';
@@ -364,6 +364,8 @@ interface ParsedLine {
   input: FeeLineIn;
   at: Date;
   date: string;
+  /** `at` as stored lines show it (yyyy-MM-dd HH:mm:ss, Shanghai) */
+  time: string;
   qty_e4: number;
   pric_fen: Fen;
   amount_fen: Fen;
@@ -397,7 +399,7 @@ function parseLines(lines: readonly FeeLineIn[]): ParsedLine[] {
       issues.push({ path: `${path}.det_item_fee_sumamt`, message: problem });
       return;
     }
-    out.push({ index, input: l, at, date: businessDate(at), qty_e4: qty, pric_fen: price, amount_fen: amount });
+    out.push({ index, input: l, at, date: businessDate(at), time: shanghaiDateTime(at), qty_e4: qty, pric_fen: price, amount_fen: amount });
   });
   if (issues.length > 0) throw invalidMany(issues, 'the fee lines were not uploaded');
   return out;
@@ -407,30 +409,47 @@ function parseLines(lines: readonly FeeLineIn[]): ParsedLine[] {
  * Finds catalogue items for a batch, each (code, date) looked up once. A
  * line's item is its med_list_codg in force on the fee date; when that is
  * absent or not a national code, the institution's own code is mapped.
+ * `load` asks for a whole batch's items together (one query, and one more for
+ * mapped codes); `item` and `resolve` then answer from what it found, and
+ * look up what it was not asked for.
  */
 function catalogueReader(tx: Queryable, institution: string, province: string) {
-  const items = new Map<string, Promise<CatalogItem | null>>();
-  const mapped = new Map<string, Promise<string | null>>();
-  const item = (code: string, date: string) => {
-    const key = `${code}\u0000${date}`;
-    let p = items.get(key);
-    if (!p) items.set(key, (p = classifyOn(tx, province, code, date)));
-    return p;
+  const items = new Map<string, CatalogItem | null>();
+  const mapped = new Map<string, string | null>();
+  const key = (code: string, date: string) => `${code}\u0000${date}`;
+  const fetch = async (pairs: readonly { hilist_code: string; date: string }[]) => {
+    const missing = pairs.filter((p) => !items.has(key(p.hilist_code, p.date)));
+    if (missing.length === 0) return;
+    const found = await classifyManyOn(tx, province, missing);
+    for (const p of missing) items.set(key(p.hilist_code, p.date), found.get(p.hilist_code, p.date) ?? null);
   };
-  const local = (code: string) => {
-    let p = mapped.get(code);
-    if (!p) mapped.set(code, (p = resolveLocalCode(tx, institution, code)));
-    return p;
+  const ownCode = (l: FeeLineIn) => l.medins_list_codg ?? l.med_list_codg!;
+  const item = async (code: string, date: string) => {
+    if (!items.has(key(code, date))) await fetch([{ hilist_code: code, date }]);
+    return items.get(key(code, date))!;
+  };
+  const local = async (code: string) => {
+    if (!mapped.has(code)) mapped.set(code, (await resolveLocalCodes(tx, institution, [code])).get(code)!);
+    return mapped.get(code)!;
   };
   return {
     item,
+    async load(lines: readonly { line: FeeLineIn; date: string }[], more: readonly { hilist_code: string; date: string }[] = []): Promise<void> {
+      await fetch([...lines.flatMap((l) => (l.line.med_list_codg === undefined ? [] : [{ hilist_code: l.line.med_list_codg, date: l.date }])), ...more]);
+      const unmatched = lines.filter((l) => l.line.med_list_codg === undefined || items.get(key(l.line.med_list_codg, l.date)) === null);
+      const own = [...new Set(unmatched.map((l) => ownCode(l.line)))].filter((c) => !mapped.has(c));
+      if (own.length > 0) for (const [c, national] of await resolveLocalCodes(tx, institution, own)) mapped.set(c, national);
+      await fetch(unmatched.flatMap((l) => {
+        const national = mapped.get(ownCode(l.line));
+        return national == null ? [] : [{ hilist_code: national, date: l.date }];
+      }));
+    },
     async resolve(l: FeeLineIn, date: string): Promise<{ code: string | null; item: CatalogItem | null }> {
       if (l.med_list_codg !== undefined) {
         const direct = await item(l.med_list_codg, date);
         if (direct) return { code: l.med_list_codg, item: direct };
       }
-      const own = l.medins_list_codg ?? l.med_list_codg!;
-      const national = await local(own);
+      const national = await local(ownCode(l));
       if (national !== null) return { code: national, item: await item(national, date) };
       return { code: l.med_list_codg ?? null, item: null };
     },
@@ -447,7 +466,7 @@ function factsOf(p: ParsedLine, code: string | null): Pick<PricedFeeLine, (typeo
     drord_no: l.drord_no ?? null,
     med_list_codg: code,
     medins_list_codg: l.medins_list_codg ?? null,
-    fee_ocur_time: shanghaiDateTime(p.at),
+    fee_ocur_time: p.time,
     qty_e4: p.qty_e4,
     pric_fen: p.pric_fen,
     det_item_fee_sumamt_fen: p.amount_fen,
@@ -536,8 +555,11 @@ export async function uploadFees(tx: Queryable, actor: Principal | undefined, md
   const fresh: { line: PricedFeeLine; refundOf: string | null }[] = [];
   const inBatch = new Map<string, PricedFeeLine>();
 
-  // The lookups go out together; the loop below finds them answered.
-  await Promise.allSettled(parsed.filter((p) => p.input.init_feedetl_sn === undefined).map((p) => catalogue.resolve(p.input, p.date)));
+  // The batch's items in one query, with those of the stored lines it may refund.
+  await catalogue.load(
+    parsed.filter((p) => p.input.init_feedetl_sn === undefined).map((p) => ({ line: p.input, date: p.date })),
+    [...left.values()].flatMap(({ line, date }) => (line.listed && line.med_list_codg !== null ? [{ hilist_code: line.med_list_codg, date }] : [])),
+  );
   const today = businessDate(now);
   for (const p of parsed) {
     const path = `feedetail[${p.index}]`;
@@ -594,16 +616,13 @@ export async function uploadFees(tx: Queryable, actor: Principal | undefined, md
   // A refund of a line of this batch needs that line's id: originals go in first.
   const originals = fresh.filter((f) => f.refundOf === null);
   const refunds = fresh.filter((f) => f.refundOf !== null);
-  const write = (f: (typeof fresh)[number], refundsId: number | null): store.LineWrite => ({
-    ...f.line,
-    mdtrt_id: mdtrtId,
-    refunds_id: refundsId,
-    fee_ocur_time: parseHisTime(f.line.fee_ocur_time, 'fee_ocur_time'),
-  });
-  const inserted = new Map<string, store.StoredLine>();
-  for (const l of await store.insertLines(tx, originals.map((f) => write(f, null)), now)) inserted.set(l.feedetl_sn, l);
-  const idOf = (sn: string) => (inserted.get(sn) ?? stored.get(sn))!.id;
-  for (const l of await store.insertLines(tx, refunds.map((f) => write(f, idOf(f.refundOf!))), now)) inserted.set(l.feedetl_sn, l);
+  const inserted = new Map<string, ClassifiedFeeLine>();
+  const insert = async (batch: typeof fresh, refundsId: (f: (typeof fresh)[number]) => number | null) => {
+    const ids = await store.insertLines(tx, mdtrtId, batch.map((f) => ({ line: f.line, refunds_id: refundsId(f) })), now);
+    batch.forEach(({ line }, i) => inserted.set(line.feedetl_sn, classified(line, { id: ids[i]!, mdtrt_id: mdtrtId, status: 'uploaded', setl_id: null, created_at: now })));
+  };
+  await insert(originals, () => null);
+  await insert(refunds, (f) => (inserted.get(f.refundOf!) ?? stored.get(f.refundOf!))!.id);
 
   if (fresh.length > 0) {
     const total = sumParts(fresh.map((f) => f.line));
@@ -613,13 +632,57 @@ export async function uploadFees(tx: Queryable, actor: Principal | undefined, md
       amount_fen: total.fulamt_ownpay_fen + total.overlmt_fen + total.preselfpay_fen + total.inscp_scp_fen,
     });
   }
-  return answers.map((a) => strip('id' in a ? a : inserted.get(a.feedetl_sn)!));
+  return answers.map((a) => ('id' in a ? strip(a) : inserted.get(a.feedetl_sn)!));
 }
 
 /** A stored line as the module's model shows it. */
 function strip(l: store.StoredLine): ClassifiedFeeLine {
-  const { refunds_id: _internal, ...line } = l;
-  return line;
+  return classified(l, l);
+}
+
+/** A bigint column holds no negative zero: a refund's parts computed as -0 are stored, and answered, as 0. */
+const asStored = <T extends number>(n: T): T => (n + 0) as T;
+
+/**
+ * A priced line with what storing it added, as reading it back would give it.
+ * Written field by field: copying an object this wide with spread syntax
+ * costs microseconds a line.
+ */
+function classified(l: PricedFeeLine, s: Pick<ClassifiedFeeLine, 'id' | 'mdtrt_id' | 'status' | 'setl_id' | 'created_at'>): ClassifiedFeeLine {
+  return {
+    id: s.id,
+    mdtrt_id: s.mdtrt_id,
+    feedetl_sn: l.feedetl_sn,
+    init_feedetl_sn: l.init_feedetl_sn,
+    chrg_bchno: l.chrg_bchno,
+    rxno: l.rxno,
+    drord_no: l.drord_no,
+    med_list_codg: l.med_list_codg,
+    medins_list_codg: l.medins_list_codg,
+    fee_ocur_time: l.fee_ocur_time,
+    qty_e4: asStored(l.qty_e4),
+    pric_fen: asStored(l.pric_fen),
+    det_item_fee_sumamt_fen: asStored(l.det_item_fee_sumamt_fen),
+    listed: l.listed,
+    chrgitm_lv: l.chrgitm_lv,
+    selfpay_prop_bp: asStored(l.selfpay_prop_bp),
+    pric_uplmt_fen: l.pric_uplmt_fen === null ? null : asStored(l.pric_uplmt_fen),
+    fulamt_ownpay_fen: asStored(l.fulamt_ownpay_fen),
+    overlmt_fen: asStored(l.overlmt_fen),
+    preselfpay_fen: asStored(l.preselfpay_fen),
+    inscp_scp_fen: asStored(l.inscp_scp_fen),
+    med_chrgitm_type: l.med_chrgitm_type,
+    list_type: l.list_type,
+    bilg_dept_codg: l.bilg_dept_codg,
+    bilg_dept_name: l.bilg_dept_name,
+    bilg_dr_codg: l.bilg_dr_codg,
+    bilg_dr_name: l.bilg_dr_name,
+    hosp_appr_flag: l.hosp_appr_flag,
+    memo: l.memo,
+    status: s.status,
+    setl_id: s.setl_id,
+    created_at: s.created_at,
+  };
 }
 
 /**
@@ -642,6 +705,7 @@ export async function classifyFees(tx: Queryable, actor: Principal | undefined, 
   });
   if (issues.length > 0) throw invalidMany(issues, 'the fee lines were not classified');
   const catalogue = catalogueReader(tx, inst.code, provinceOf(inst.admdvs));
+  await catalogue.load(parsed.map((p) => ({ line: p.input, date: p.date })));
   const out: PricedFeeLine[] = [];
   for (const p of parsed) {
     const { code, item } = await catalogue.resolve(p.input, p.date);

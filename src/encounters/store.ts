@@ -1,7 +1,7 @@
 import { shanghaiDateTime } from '../core/clock.ts';
 import { bp, fenFromDb } from '../core/money.ts';
 import type { Queryable } from '../db/pool.ts';
-import type { ClassifiedFeeLine, Diagnosis, Encounter, EncounterStatus } from './model.ts';
+import type { ClassifiedFeeLine, Diagnosis, Encounter, EncounterStatus, PricedFeeLine } from './model.ts';
 
 /** SQL for the encounter, encounter_diagnosis and fee_line tables. Times are timestamptz, read back as Shanghai text. */
 
@@ -161,21 +161,42 @@ interface LineRow {
 /** A stored line, with the id of the line it refunds (internal to this module). */
 export type StoredLine = ClassifiedFeeLine & { refunds_id: number | null };
 
+// Written field by field: spreading a row this wide into a new object costs microseconds a line.
 function lineOf(r: LineRow): StoredLine {
   return {
-    ...r,
     id: Number(r.id),
+    mdtrt_id: r.mdtrt_id,
+    feedetl_sn: r.feedetl_sn,
+    init_feedetl_sn: r.init_feedetl_sn,
     refunds_id: r.refunds_id === null ? null : Number(r.refunds_id),
+    chrg_bchno: r.chrg_bchno,
+    rxno: r.rxno,
+    drord_no: r.drord_no,
+    med_list_codg: r.med_list_codg,
+    medins_list_codg: r.medins_list_codg,
     fee_ocur_time: shanghaiDateTime(r.fee_ocur_time),
     qty_e4: Number(r.qty_e4),
     pric_fen: fenFromDb(r.pric_fen),
     det_item_fee_sumamt_fen: fenFromDb(r.det_item_fee_sumamt_fen),
+    listed: r.listed,
+    chrgitm_lv: r.chrgitm_lv,
     selfpay_prop_bp: bp(r.selfpay_prop_bp),
     pric_uplmt_fen: r.pric_uplmt_fen === null ? null : fenFromDb(r.pric_uplmt_fen),
     fulamt_ownpay_fen: fenFromDb(r.fulamt_ownpay_fen),
     overlmt_fen: fenFromDb(r.overlmt_fen),
     preselfpay_fen: fenFromDb(r.preselfpay_fen),
     inscp_scp_fen: fenFromDb(r.inscp_scp_fen),
+    med_chrgitm_type: r.med_chrgitm_type,
+    list_type: r.list_type,
+    bilg_dept_codg: r.bilg_dept_codg,
+    bilg_dept_name: r.bilg_dept_name,
+    bilg_dr_codg: r.bilg_dr_codg,
+    bilg_dr_name: r.bilg_dr_name,
+    hosp_appr_flag: r.hosp_appr_flag,
+    memo: r.memo,
+    status: r.status,
+    setl_id: r.setl_id,
+    created_at: r.created_at,
   };
 }
 
@@ -208,34 +229,56 @@ export async function liveRefundsOf(tx: Queryable, lineIds: readonly number[]): 
   return r.rows.map(lineOf);
 }
 
-export type LineWrite = Omit<StoredLine, 'id' | 'status' | 'setl_id' | 'created_at' | 'fee_ocur_time'> & { fee_ocur_time: Date };
+/** A line to insert into a visit, with the id of the line it refunds. */
+export interface LineWrite {
+  line: PricedFeeLine;
+  refunds_id: number | null;
+}
 
 const lineWriteColumns = [
-  ['mdtrt_id', 'text'], ['feedetl_sn', 'text'], ['init_feedetl_sn', 'text'], ['refunds_id', 'bigint'], ['chrg_bchno', 'text'], ['rxno', 'text'],
-  ['drord_no', 'text'], ['med_list_codg', 'text'], ['medins_list_codg', 'text'], ['fee_ocur_time', 'timestamptz'], ['qty_e4', 'bigint'],
-  ['pric_fen', 'bigint'], ['det_item_fee_sumamt_fen', 'bigint'], ['listed', 'boolean'], ['chrgitm_lv', 'text'], ['selfpay_prop_bp', 'int'],
-  ['pric_uplmt_fen', 'bigint'], ['fulamt_ownpay_fen', 'bigint'], ['overlmt_fen', 'bigint'], ['preselfpay_fen', 'bigint'], ['inscp_scp_fen', 'bigint'],
-  ['med_chrgitm_type', 'text'], ['list_type', 'text'], ['bilg_dept_codg', 'text'], ['bilg_dept_name', 'text'], ['bilg_dr_codg', 'text'],
-  ['bilg_dr_name', 'text'], ['hosp_appr_flag', 'text'], ['memo', 'text'],
-] as const satisfies readonly (readonly [keyof LineWrite, string])[];
+  ['feedetl_sn', 'text'], ['init_feedetl_sn', 'text'], ['chrg_bchno', 'text'], ['rxno', 'text'], ['drord_no', 'text'], ['med_list_codg', 'text'],
+  ['medins_list_codg', 'text'], ['qty_e4', 'bigint'], ['pric_fen', 'bigint'], ['det_item_fee_sumamt_fen', 'bigint'], ['listed', 'boolean'],
+  ['chrgitm_lv', 'text'], ['selfpay_prop_bp', 'int'], ['pric_uplmt_fen', 'bigint'], ['fulamt_ownpay_fen', 'bigint'], ['overlmt_fen', 'bigint'],
+  ['preselfpay_fen', 'bigint'], ['inscp_scp_fen', 'bigint'], ['med_chrgitm_type', 'text'], ['list_type', 'text'], ['bilg_dept_codg', 'text'],
+  ['bilg_dept_name', 'text'], ['bilg_dr_codg', 'text'], ['bilg_dr_name', 'text'], ['hosp_appr_flag', 'text'], ['memo', 'text'],
+] as const satisfies readonly (readonly [keyof PricedFeeLine, string])[];
 
 /**
- * Inserts a batch with one `INSERT … SELECT FROM unnest(…)`: a round trip per
- * upload, however many lines it holds. Returns the stored lines in input order.
+ * A column's values, or null when none is given: unnest pads a NULL array
+ * with NULLs, so the optional columns most HIS leave empty cost nothing to send.
  */
-export async function insertLines(tx: Queryable, lines: readonly LineWrite[], at: Date): Promise<StoredLine[]> {
+function nullUnlessGiven<T>(values: T[]): T[] | null {
+  return values.every((v) => v === null) ? null : values;
+}
+
+/**
+ * Inserts a visit's batch with one `INSERT … SELECT FROM unnest(…)`: a round
+ * trip per upload, however many lines it holds. Answers the new ids in input
+ * order; the caller has the rest of each stored line (status uploaded,
+ * created at `at`), so nothing else is read back.
+ */
+export async function insertLines(tx: Queryable, mdtrtId: string, lines: readonly LineWrite[], at: Date): Promise<number[]> {
   if (lines.length === 0) return [];
   const names = lineWriteColumns.map(([c]) => c);
-  const arrays = lineWriteColumns.map(([c, t], i) => `$${i + 1}::${t}[]`);
-  const r = await tx.query<LineRow>(
-    `INSERT INTO fee_line (${names.join(', ')}, created_at)
-     SELECT ${names.join(', ')}, $${names.length + 1} FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS l(${names.join(', ')}, ord)
-     ORDER BY ord
-     RETURNING ${lineColumns}`,
-    [...lineWriteColumns.map(([c]) => lines.map((l) => l[c])), at],
+  const n = names.length;
+  const r = await tx.query<{ id: string }>(
+    `INSERT INTO fee_line (mdtrt_id, refunds_id, fee_ocur_time, ${names.join(', ')}, created_at)
+     SELECT $1, refunds_id, fee_ocur_time, ${names.join(', ')}, $${n + 4}
+       FROM unnest($2::bigint[], $3::timestamptz[], ${lineWriteColumns.map(([, t], i) => `$${i + 4}::${t}[]`).join(', ')})
+            WITH ORDINALITY AS l(refunds_id, fee_ocur_time, ${names.join(', ')}, ord)
+      ORDER BY ord
+     RETURNING id`,
+    [
+      mdtrtId,
+      nullUnlessGiven(lines.map((l) => l.refunds_id)),
+      // The Shanghai wall time as text with its offset: no Date to format per line.
+      lines.map((l) => `${l.line.fee_ocur_time}+08`),
+      ...lineWriteColumns.map(([c]) => nullUnlessGiven(lines.map((l) => l.line[c]))),
+      at,
+    ],
   );
   // RETURNING follows the insert order, which follows ORDER BY ord; sorting by id keeps that explicit.
-  return r.rows.map(lineOf).sort((a, b) => a.id - b.id);
+  return r.rows.map((row) => Number(row.id)).sort((a, b) => a - b);
 }
 
 /** Cancels unsettled lines; returns how many were. */

@@ -266,28 +266,16 @@ export function feeResult(l: PricedFeeLine) {
   };
 }
 
+const OPTIONAL_LINE_FIELDS = [
+  'init_feedetl_sn', 'chrg_bchno', 'rxno', 'drord_no', 'med_list_codg', 'medins_list_codg',
+  'bilg_dept_codg', 'bilg_dept_name', 'bilg_dr_codg', 'bilg_dr_name', 'hosp_appr_flag', 'memo',
+] as const satisfies readonly (keyof FeeLineIn & keyof FeeLineHis)[];
+
 function feeLineIn(l: FeeLineHis): FeeLineIn {
-  return {
-    feedetl_sn: l.feedetl_sn,
-    fee_ocur_time: l.fee_ocur_time,
-    det_item_fee_sumamt: l.det_item_fee_sumamt,
-    cnt: l.cnt,
-    pric: l.pric,
-    ...given({
-      init_feedetl_sn: l.init_feedetl_sn,
-      chrg_bchno: l.chrg_bchno,
-      rxno: l.rxno,
-      drord_no: l.drord_no,
-      med_list_codg: l.med_list_codg,
-      medins_list_codg: l.medins_list_codg,
-      bilg_dept_codg: l.bilg_dept_codg,
-      bilg_dept_name: l.bilg_dept_name,
-      bilg_dr_codg: l.bilg_dr_codg,
-      bilg_dr_name: l.bilg_dr_name,
-      hosp_appr_flag: l.hosp_appr_flag,
-      memo: l.memo,
-    }),
-  };
+  const line: FeeLineIn = { feedetl_sn: l.feedetl_sn, fee_ocur_time: l.fee_ocur_time, det_item_fee_sumamt: l.det_item_fee_sumamt, cnt: l.cnt, pric: l.pric };
+  // Only what was sent, so "not sent" stays absent; field by field, as this runs for every line of an upload.
+  for (const k of OPTIONAL_LINE_FIELDS) if (l[k] !== undefined) line[k] = l[k];
+  return line;
 }
 
 function feeUpload(infno: '2301' | '2204', kind: VisitKind) {

@@ -11,16 +11,39 @@ export interface RequestKey {
   input: Record<string, unknown>;
 }
 
-/** JSON with object keys sorted, so equal values have equal text whatever the key order. */
+/**
+ * JSON with object keys sorted, so equal values have equal text whatever the
+ * key order. The text is what stored request hashes were made from: it must
+ * not change, or a retry of a message stored before would be refused as
+ * another request.
+ */
 export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (typeof v === 'object' && v !== null) {
-    const entries = Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) s += ',';
+      // A hole stays empty, as Array.prototype.join wrote it.
+      if (i in v) s += canonicalJson(v[i]);
+    }
+    return `${s}]`;
   }
-  return JSON.stringify(v) ?? 'null';
+  const o = v as Record<string, unknown>;
+  const fields = sortedFields(Object.keys(o));
+  let s = '{';
+  for (const f of fields) s += f.prefix + canonicalJson(o[f.key]);
+  return `${s}}`;
+}
+
+// The lines of an upload are objects of one shape in a row: their keys are sorted and quoted once.
+let lastKeys: readonly string[] = [];
+let lastFields: readonly { key: string; prefix: string }[] = [];
+
+function sortedFields(keys: readonly string[]): readonly { key: string; prefix: string }[] {
+  if (keys.length === lastKeys.length && keys.every((k, i) => k === lastKeys[i])) return lastFields;
+  lastKeys = keys;
+  lastFields = [...keys].sort().map((key, i) => ({ key, prefix: `${i > 0 ? ',' : ''}${JSON.stringify(key)}:` }));
+  return lastFields;
 }
 
 export function requestHash(r: RequestKey): string {
