@@ -17,6 +17,7 @@ import { routes as hisRoutes } from './his/routes.ts';
 import { routes as ledgerRoutes } from './ledger/routes.ts';
 import { routes as claimRoutes } from './claims/routes.ts';
 import { routes as clearingRoutes } from './clearing/routes.ts';
+import { routes as reconciliationRoutes } from './reconciliation/routes.ts';
 import { errorHandler, problem, sendProblem } from './http/problem.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { loggerOptions } from './http/logging.ts';
@@ -69,7 +70,7 @@ export async function buildApp(deps: AppDeps, opts: BuildOptions = {}): Promise<
   );
   registerMetrics(app);
 
-  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes, settlementRoutes, ledgerRoutes, claimRoutes, clearingRoutes, hisRoutes]) {
+  for (const module of [authRoutes, referenceRoutes, peopleRoutes, institutionRoutes, catalogRoutes, policyRoutes, filingRoutes, settlementRoutes, ledgerRoutes, claimRoutes, clearingRoutes, reconciliationRoutes, hisRoutes]) {
     await module(app, deps);
   }
   if (opts.webDir) await registerWeb(app, opts.webDir);

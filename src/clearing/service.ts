@@ -8,6 +8,7 @@ import { getInstitution } from '../institutions/service.ts';
 import type { Balance } from '../ledger/model.ts';
 import { accountCode } from '../ledger/rules.ts';
 import { balance, balances, LEDGER, postTransfers, type BalancesQuery } from '../ledger/service.ts';
+import { hospitalExclusions } from '../reconciliation/service.ts';
 import { listRegions } from '../reference/service.ts';
 import type {
   ClearingSettings,
@@ -26,6 +27,7 @@ import type {
   Statement,
   StatementLine,
   ClearingMonth,
+  MonthStatus,
 } from './model.ts';
 import {
   addWorkingDays,
@@ -161,9 +163,12 @@ export async function clearMonth(db: Db, actor: Principal | undefined, monthText
     const m = await monthOr404(tx, month, true);
     if (m.status !== 'closed') return;
     const r = await store.reconcile(tx, month, m.since_month);
+    // The hospitals' own exclusions (HIS 3261) no longer change: 3261 is refused once a month is closed.
+    const hospital = await hospitalExclusions(tx, actor, month, m.since_month);
+    const excluded = await store.insertHospitalExclusions(tx, month, m.since_month, hospital, o.now);
     const confirmBy = addWorkingDays(o.today, settings.confirmWorkingDays);
     await store.markIssued(tx, month, o.now, confirmBy);
-    await audit(tx, actor, 'issue', 'clearing_month', month, { statements: r.statements, rows: r.rows, confirm_by: confirmBy });
+    await audit(tx, actor, 'issue', 'clearing_month', month, { statements: r.statements, rows: r.rows, hospital_exclusions: excluded, confirm_by: confirmBy });
   });
   progress('reconciling', 1, 1);
 
@@ -208,6 +213,23 @@ async function postMonth(tx: Queryable, actor: Principal, month: string, o: { to
 }
 
 // ---------------------------------------------------------------- months
+
+/** open: settlements and hospitals' confirmations may still change it; otherwise the status of the clearing that took it. */
+export type MonthState = 'open' | MonthStatus;
+
+/**
+ * Whether `month` is still open or closed for clearing: closed by its own
+ * clearing, or by the first clearing when that took it with every earlier
+ * month (`cleared_with`). For the platform's other modules; nothing in it is
+ * personal or money. With `holdClosing`, no month closes before the caller's
+ * transaction ends, so an 'open' answer stays true while the caller writes.
+ */
+export async function monthStatus(tx: Queryable, monthText: unknown, o: { holdClosing?: boolean } = {}): Promise<{ month: string; status: MonthState; cleared_with: string | null }> {
+  const month = parseMonth(monthText);
+  if (o.holdClosing) await store.holdClosing(tx);
+  const m = await store.coveringMonth(tx, month);
+  return { month, status: m?.status ?? 'open', cleared_with: m?.month ?? null };
+}
 
 /** The months closed for clearing, newest first (national and agency staff). */
 export async function listMonths(tx: Queryable, actor: Principal | undefined): Promise<ClearingMonth[]> {
@@ -748,6 +770,21 @@ export async function payInstitution(tx: Queryable, actor: Principal | undefined
   });
   await audit(tx, actor, 'pay', 'institution_payment', id, { institution: inst.code, month: input.month, amount_fen: input.amount_fen });
   return payment;
+}
+
+/**
+ * The payments the treatment-place agency recorded to `institution` for
+ * `month`: for the institution itself, its agency and the national operator.
+ */
+export async function paymentsForMonth(tx: Queryable, actor: Principal | undefined, institution: string, monthText: unknown): Promise<InstitutionPayment[]> {
+  staff(actor);
+  const month = parseMonth(monthText);
+  const inst = await getInstitution(tx, institution);
+  const own = actor.kind === 'institution' && actor.code === inst.code;
+  if (!own && !isAllowed(actor, 'payable.write', { region: inst.admdvs }) && !isAllowed(actor, 'clearing.operate')) {
+    throw new DomainError('forbidden', `${actor.kind} may not read the payments to ${inst.code}`);
+  }
+  return store.payments(tx, { areaLike: inst.admdvs, month, institution: inst.code });
 }
 
 export async function listPayments(tx: Queryable, actor: Principal | undefined, q: { area: string; month?: string; institution?: string }): Promise<InstitutionPayment[]> {

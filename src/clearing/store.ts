@@ -92,6 +92,21 @@ export async function markCleared(tx: Queryable, month: string, at: Date): Promi
   await tx.query(`UPDATE clearing_month SET status = 'cleared', cleared_at = $2 WHERE month = $1 AND status = 'issued'`, [month, at]);
 }
 
+/** The closed month whose clearing took `month` (itself, or the first clearing for an earlier month), or null while it is open. */
+export async function coveringMonth(tx: Queryable, month: string): Promise<{ month: string; status: MonthStatus } | null> {
+  const r = await tx.query<{ month: string; status: MonthStatus }>('SELECT month, status FROM clearing_month WHERE month >= $1 ORDER BY month LIMIT 1', [month]);
+  return r.rows[0] ?? null;
+}
+
+/**
+ * Holds the closing of months back until the caller's transaction ends: the
+ * closing INSERT waits for this lock, and this lock for a closing being
+ * written, so a month found open stays open while the caller writes.
+ */
+export async function holdClosing(tx: Queryable): Promise<void> {
+  await tx.query('LOCK TABLE clearing_month IN SHARE MODE');
+}
+
 // ---------------------------------------------------------------- reconciliation
 
 /**
@@ -133,6 +148,33 @@ export async function reconcile(tx: Queryable, month: string, since: string | nu
     [month],
   );
   return { statements: Number(r.rows[0]!.statements), rows: Number(r.rows[0]!.rows) };
+}
+
+/**
+ * Records the settlements their hospitals excluded from the month (HIS 3261)
+ * as exclusions by the treatment side, the hospital's reason kept: they leave
+ * the month's statements and are carried into the next month reconciled. Only
+ * rows of the statements being issued count; answers how many were recorded.
+ */
+export async function insertHospitalExclusions(
+  tx: Queryable,
+  month: string,
+  since: string | null,
+  items: readonly { setl_id: string; fixmedins_code: string; memo: string }[],
+  at: Date,
+): Promise<number> {
+  if (items.length === 0) return 0;
+  const r = await tx.query(
+    `INSERT INTO clearing_exclusion (setl_id, month, statement_id, side, reason, medfee_fen, fund_fen, acct_fen, excluded_by, excluded_at)
+     SELECT s.setl_id, $1::text, $1::text || '-' || s.insuplc_province || '-' || s.mdtrtarea_province, 'treatment',
+            'hospital ' || s.fixmedins_code || ': ' || i.memo, s.medfee_sumamt_fen, s.fund_pay_sumamt_fen, s.acct_pay_fen, 'institution:' || s.fixmedins_code, $3
+       FROM unnest($4::text[], $5::text[], $6::text[]) AS i(setl_id, fixmedins_code, memo)
+       JOIN settlement s ON s.setl_id = i.setl_id AND s.fixmedins_code = i.fixmedins_code
+      WHERE s.setl_month > $2::text AND s.setl_month <= $1::text AND s.insuplc_province <> s.mdtrtarea_province
+     ON CONFLICT (setl_id, month) DO NOTHING`,
+    [month, since ?? BEFORE_ALL, at, items.map((i) => i.setl_id), items.map((i) => i.fixmedins_code), items.map((i) => i.memo)],
+  );
+  return r.rowCount ?? 0;
 }
 
 // ---------------------------------------------------------------- statements

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { invalid } from '../core/errors.ts';
 import { toYuanNumber, yuanFromJson, type Fen } from '../core/money.ts';
 import type { ClearingLine, ClearingTotals, Figures, RefdFlag } from '../reconciliation/model.ts';
 import * as reconciliation from '../reconciliation/service.ts';
@@ -11,7 +12,8 @@ import { Flag, isSet, naming, Yuan } from './settlement.ts';
  * Reconciliation and clearing transactions: totals (3201) and detail (3202)
  * reconciliation of the institution's settlements, and its cross-provincial
  * clearing detail: extraction (3260), confirmation (3261) and rollback
- * (3262). Translators only: the reconciliation service decides.
+ * (3262); its clearing application (3203) and the cancel (3204). Translators
+ * only: the reconciliation service decides.
  */
 
 const Required = (description: string) => Type.String({ minLength: 1, description });
@@ -74,14 +76,9 @@ const totals = transaction({
     ...totalsFields,
   }),
   async handler(tx, principal, d, call) {
-    const r = await naming(fieldOf(call), () =>
-      reconciliation.reconcileTotals(
-        tx,
-        principal,
-        { fixmedins_code: principal.code, msgid: call.envelope.msgid, ...period(d, call), insutype: d.insutype.trim(), clr_type: d.clr_type.trim(), declared: declared(d, call) },
-        call.now,
-      ),
-    );
+    // Read before the service call: these errors carry their full paths already.
+    const request = { fixmedins_code: principal.code, msgid: call.envelope.msgid, ...period(d, call), insutype: d.insutype.trim(), clr_type: d.clr_type.trim(), declared: declared(d, call) };
+    const r = await naming(fieldOf(call), () => reconciliation.reconcileTotals(tx, principal, request, call.now));
     return {
       stmtinfo: { setl_optins: r.setl_optins, stmt_rslt: r.stmt_rslt, stmt_rslt_dscr: r.stmt_rslt_dscr },
       // Regional extension: the platform's figures, for the HIS to show beside its own.
@@ -103,22 +100,16 @@ const detail = transaction({
     ...totalsFields,
   }),
   async handler(tx, principal, d, call) {
-    const r = await naming(fieldOf(call), () =>
-      reconciliation.reconcileDetail(
-        tx,
-        principal,
-        {
-          fixmedins_code: principal.code,
-          msgid: call.envelope.msgid,
-          file_qury_no: d.file_qury_no.trim(),
-          ...period(d, call),
-          ...(d.clr_type !== undefined ? { clr_type: d.clr_type.trim() } : {}),
-          ...(d.insutype !== undefined ? { insutype: d.insutype.trim() } : {}),
-          declared: declared(d, call),
-        },
-        call.now,
-      ),
-    );
+    const request = {
+      fixmedins_code: principal.code,
+      msgid: call.envelope.msgid,
+      file_qury_no: d.file_qury_no.trim(),
+      ...period(d, call),
+      ...(d.clr_type !== undefined ? { clr_type: d.clr_type.trim() } : {}),
+      ...(d.insutype !== undefined ? { insutype: d.insutype.trim() } : {}),
+      declared: declared(d, call),
+    };
+    const r = await naming(fieldOf(call), () => reconciliation.reconcileDetail(tx, principal, request, call.now));
     return {
       file_qury_no: r.file.file_qury_no,
       filename: r.file.filename,
@@ -267,4 +258,70 @@ const rollback = transaction({
   },
 });
 
-export const reconciliations = [totals, detail, extract, confirm, rollback];
+// ---------------------------------------------------------------- clearing application
+
+/** setlym as the HIS sends it, yyyyMM (yyyy-MM is read too), as yyyy-MM. */
+function yearMonth(v: string, path: string): string {
+  const m = /^(\d{4})-?(\d{2})$/.exec(v.trim());
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw invalid(path, `must be a month written yyyyMM (got "${v.slice(0, 20)}")`);
+  return `${m[1]}-${m[2]}`;
+}
+
+const apply = transaction({
+  infno: '3203',
+  write: true,
+  summary: "Clearing application: the institution asks its treatment-place agency for the funds' share of an ended month and clearing type; the figures must be the platform's",
+  unwrap: 'data',
+  input: Type.Object({
+    clr_type: Required('11 outpatient, 21 inpatient, 41 pharmacy, 99 other'),
+    clr_way: Required('the clearing way code, recorded'),
+    setlym: NumberLike('the settlement month, yyyyMM'),
+    psntime: NumberLike('person-times: settlements less cancellations, without those excluded with 3261'),
+    medfee_sumamt: Yuan('total medical fees'),
+    med_sumfee: Yuan('fees within the insurance scope, recorded as declared'),
+    fund_appy_sum: Yuan('the funds’ share applied for (fund_pay_sumamt)'),
+    cash_payamt: Yuan('paid in cash by the patients (psn_cash_pay)'),
+    acct_pay: Yuan('paid from personal accounts'),
+    begndate: Text("the month's first day, yyyy-MM-dd"),
+    enddate: Text("the month's last day, yyyy-MM-dd"),
+  }),
+  async handler(tx, principal, d, call) {
+    const at = fieldOf(call);
+    // Read before the service call: these errors carry their full paths already.
+    const request = {
+      fixmedins_code: principal.code,
+      msgid: call.envelope.msgid,
+      setlym: yearMonth(String(d.setlym), at('setlym')),
+      clr_type: d.clr_type.trim(),
+      clr_way: d.clr_way.trim(),
+      ...(d.begndate !== undefined ? { begndate: day(d.begndate, at('begndate')) } : {}),
+      ...(d.enddate !== undefined ? { enddate: day(d.enddate, at('enddate')) } : {}),
+      declared: {
+        psntime: wholeNumber(d.psntime, at('psntime'), { min: 0, max: 999_999_999, fallback: 0 }),
+        medfee_sumamt: yuanFromJson(d.medfee_sumamt, at('medfee_sumamt')),
+        fund_appy_sum: yuanFromJson(d.fund_appy_sum, at('fund_appy_sum')),
+        cash_payamt: yuanFromJson(d.cash_payamt, at('cash_payamt')),
+        acct_pay: yuanFromJson(d.acct_pay, at('acct_pay')),
+      },
+      med_sumfee: yuanFromJson(d.med_sumfee, at('med_sumfee')),
+    };
+    const a = await naming(at, () => reconciliation.applyForClearing(tx, principal, request, call.now));
+    return { result: { clr_appy_evt_id: a.clr_appy_evt_id } };
+  },
+});
+
+const cancelApplication = transaction({
+  infno: '3204',
+  write: true,
+  summary: 'Cancel a clearing application, until the treatment-place agency has paid the institution for the month',
+  unwrap: 'data',
+  input: Type.Object({ clr_appy_evt_id: Required('the id 3203 answered') }),
+  async handler(tx, principal, d, call) {
+    const a = await naming(fieldOf(call), () =>
+      reconciliation.cancelApplication(tx, principal, { fixmedins_code: principal.code, clr_appy_evt_id: d.clr_appy_evt_id.trim(), msgid: call.envelope.msgid }, call.now),
+    );
+    return { result: { clr_appy_evt_id: a.clr_appy_evt_id, setlym: a.setlym.replace('-', ''), clr_type: a.clr_type } };
+  },
+});
+
+export const reconciliations = [totals, detail, extract, confirm, rollback, apply, cancelApplication];

@@ -226,3 +226,58 @@ export interface HospitalExclusion {
   month: string;
   memo: string;
 }
+
+// ---------------------------------------------------------------- clearing applications (3203 / 3204)
+
+/** The figures of a clearing application the platform checks against its own. */
+export interface ApplicationFigures {
+  /** person-times: settlements and reinstatements less cancellations */
+  psntime: number;
+  medfee_sumamt: Fen;
+  /** fund_pay_sumamt: what the funds pay, and so what the institution applies for */
+  fund_appy_sum: Fen;
+  /** psn_cash_pay */
+  cash_payamt: Fen;
+  acct_pay: Fen;
+}
+
+export interface ApplicationRequest {
+  fixmedins_code: string;
+  msgid: string;
+  /** yyyy-MM */
+  setlym: string;
+  clr_type: string;
+  clr_way: string;
+  /** yyyy-MM-dd: the month's first and last days when not sent */
+  begndate?: string;
+  enddate?: string;
+  declared: ApplicationFigures;
+  /** recorded as declared, not compared */
+  med_sumfee: Fen;
+}
+
+export interface ClearingApplication {
+  clr_appy_evt_id: string;
+  fixmedins_code: string;
+  /** the institution's area */
+  admdvs: string;
+  /** yyyy-MM */
+  setlym: string;
+  clr_type: string;
+  clr_way: string;
+  begndate: string;
+  enddate: string;
+  psntime: number;
+  medfee_sumamt_fen: Fen;
+  med_sumfee_fen: Fen;
+  fund_appy_sum_fen: Fen;
+  cash_payamt_fen: Fen;
+  acct_pay_fen: Fen;
+  /** settlement rows the institution excluded from the month (3261), left out of the figures */
+  excluded_cnt: number;
+  msgid: string;
+  applied_at: string;
+  /** live until cancelled with 3204 */
+  status: 'live' | 'cancelled';
+  cancelled_at: string | null;
+}

@@ -3,6 +3,8 @@ import { addDays, isIsoDate } from '../core/clock.ts';
 import { DomainError, invalid, invalidMany, type FieldIssue } from '../core/errors.ts';
 import { add, formatYuan, sub, ZERO, type Fen } from '../core/money.ts';
 import type {
+  ApplicationFigures,
+  ClearingApplication,
   ClearingLine,
   ClearingTotals,
   Confirmation,
@@ -261,4 +263,98 @@ export function clearingTotals(lines: readonly ClearingLine[]): ClearingTotals {
     unconfirmed_cnt: lines.length - included - excluded,
     excluded_fund_pay_sumamt: excludedFund,
   };
+}
+
+// ---------------------------------------------------------------- clearing applications (3203 / 3204)
+
+/** The clearing types of the code table: an application is for one of them. */
+export const CLR_TYPES: Readonly<Record<string, string>> = { '11': 'outpatient', '21': 'inpatient', '41': 'pharmacy', '99': 'other' };
+
+/** The last day of a month yyyy-MM. */
+export function lastDayOf(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/** The month before yyyy-MM. */
+export function monthBefore(month: string): string {
+  return addDays(`${month}-01`, -1).slice(0, 7);
+}
+
+/**
+ * The issues of an application's month, clearing type, clearing way and
+ * period. An application covers a whole month: the period, when sent, is its
+ * first and last day.
+ */
+export function applicationIssues(a: { setlym: string; clr_type: string; clr_way: string; begndate?: string | undefined; enddate?: string | undefined }): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(a.setlym)) issues.push({ path: 'setlym', message: 'must be a month yyyyMM' });
+  if (!Object.hasOwn(CLR_TYPES, a.clr_type)) {
+    issues.push({ path: 'clr_type', message: `must be ${Object.entries(CLR_TYPES).map(([c, m]) => `${c} (${m})`).join(', ')}` });
+  }
+  if (a.clr_way.trim() === '' || a.clr_way.length > 10) issues.push({ path: 'clr_way', message: 'must be the clearing way code, 1 to 10 characters' });
+  if (issues.some((i) => i.path === 'setlym')) return issues;
+  const first = `${a.setlym}-01`;
+  const last = lastDayOf(a.setlym);
+  if (a.begndate !== undefined && a.begndate !== first) issues.push({ path: 'begndate', message: `must be ${first}: an application covers the whole month ${a.setlym}` });
+  if (a.enddate !== undefined && a.enddate !== last) issues.push({ path: 'enddate', message: `must be ${last}: an application covers the whole month ${a.setlym}` });
+  return issues;
+}
+
+/**
+ * The platform's figures for an application: the month's settlement rows of
+ * the clearing type, net of cancellations (a cancellation counts −1 person-time
+ * and its negative amounts), less the rows the institution excluded from the
+ * month with 3261.
+ */
+export function applicationFigures(rows: readonly PlatformRow[], clrType: string, excluded: ReadonlySet<string>): { figures: ApplicationFigures; excluded_cnt: number } {
+  let psntime = 0;
+  let excludedCnt = 0;
+  let medfee: Fen = ZERO;
+  let fund: Fen = ZERO;
+  let cash: Fen = ZERO;
+  let acct: Fen = ZERO;
+  for (const r of rows) {
+    if (r.clr_type !== clrType) continue;
+    if (excluded.has(r.setl_id)) {
+      excludedCnt++;
+      continue;
+    }
+    psntime += r.refd_setl_flag === '1' ? -1 : 1;
+    medfee = add(medfee, r.medfee_sumamt);
+    fund = add(fund, r.fund_pay_sumamt);
+    cash = add(cash, r.psn_cash_pay);
+    acct = add(acct, r.acct_pay);
+  }
+  return { figures: { psntime, medfee_sumamt: medfee, fund_appy_sum: fund, cash_payamt: cash, acct_pay: acct }, excluded_cnt: excludedCnt };
+}
+
+/**
+ * Null when the declared figures are the platform's; otherwise a refusal
+ * naming each figure that differs with both values, kept terse because the
+ * HIS envelope's err_msg holds 200 characters (the advice only when it fits).
+ */
+export function applicationMismatch(platform: ApplicationFigures, declared: ApplicationFigures, label: string): string | null {
+  const diff: string[] = [];
+  if (platform.psntime !== declared.psntime) diff.push(`psntime ${declared.psntime} vs ${platform.psntime}`);
+  for (const f of ['medfee_sumamt', 'fund_appy_sum', 'cash_payamt', 'acct_pay'] as const) {
+    if (platform[f] !== declared[f]) diff.push(`${f} ${formatYuan(declared[f])} vs ${formatYuan(platform[f])}`);
+  }
+  if (diff.length === 0) return null;
+  const text = `${label} does not match the platform (yours vs ours): ${diff.join('; ')}.`;
+  const advice = ' Reconcile with 3201/3202.';
+  return text.length + advice.length <= 200 ? text + advice : text;
+}
+
+/**
+ * The live applications a change of the month's exclusions would make wrong:
+ * an application's figures leave out the settlements excluded when it was
+ * made, so an exclusion of its clearing type may not start or end under it.
+ */
+export function applicationsAffected<A extends Pick<ClearingApplication, 'clr_appy_evt_id' | 'clr_type'>>(
+  changed: readonly Pick<PlatformRow, 'clr_type'>[],
+  live: readonly A[],
+): A[] {
+  const types = new Set(changed.map((c) => c.clr_type));
+  return live.filter((a) => types.has(a.clr_type));
 }

@@ -1,14 +1,19 @@
 import crypto from 'node:crypto';
 import { audit } from '../auth/audit.ts';
 import type { Principal } from '../auth/model.ts';
-import { authorize } from '../auth/permissions.ts';
+import { authorize, isAllowed } from '../auth/permissions.ts';
+import * as clearing from '../clearing/service.ts';
 import { businessDate, shanghaiDateTime } from '../core/clock.ts';
-import { DomainError, invalid, invalidMany } from '../core/errors.ts';
+import { DomainError, invalid, invalidMany, type FieldIssue } from '../core/errors.ts';
+import { fen, formatYuan } from '../core/money.ts';
 import type { Queryable } from '../db/pool.ts';
+import { getInstitution } from '../institutions/service.ts';
 import type { Settlement } from '../settlement/model.ts';
 import * as settlement from '../settlement/service.ts';
 import { formatResultFile, parseDetailFile } from './format.ts';
 import type {
+  ApplicationRequest,
+  ClearingApplication,
   ClearingLine,
   ClearingPage,
   ConfirmRequest,
@@ -24,6 +29,10 @@ import type {
   UploadRequest,
 } from './model.ts';
 import {
+  applicationFigures,
+  applicationIssues,
+  applicationMismatch,
+  applicationsAffected,
   CLEARING_PAGE_MAX,
   checkDivision,
   checkFileAgainstMessage,
@@ -37,6 +46,7 @@ import {
   downloadEnd,
   inPeriod,
   isCrossProvince,
+  lastDayOf,
   matchDetail,
   MAX_CONFIRMATIONS,
   monthEnded,
@@ -244,6 +254,33 @@ async function monthLines(tx: Queryable, actor: Principal, fixmedinsCode: string
   });
 }
 
+/**
+ * The hospital's confirmations of a month change only while the month is open
+ * for clearing: once closed, the clearing has read them. The closing of months
+ * is held back until the caller's transaction ends.
+ */
+async function monthOpen(tx: Queryable, month: string): Promise<void> {
+  const m = await clearing.monthStatus(tx, month, { holdClosing: true });
+  if (m.status === 'open') return;
+  const by = m.cleared_with === month ? '' : ` with ${m.cleared_with}`;
+  throw new DomainError(
+    'business_rule',
+    `${month} is closed for clearing${by}: its confirmations can no longer change. Dispute a settlement through the treatment agency, which may exclude it from the month's statement.`,
+  );
+}
+
+/** Refuses a change of the month's exclusions that a live clearing application of the same clearing type stands on. */
+async function noApplicationUnder(tx: Queryable, fixmedinsCode: string, month: string, changed: readonly PlatformRow[]): Promise<void> {
+  if (changed.length === 0) return;
+  const affected = applicationsAffected(changed, await store.applications(tx, { fixmedins_code: fixmedinsCode, setlym: month, live: true }));
+  if (affected.length === 0) return;
+  const a = affected[0]!;
+  throw new DomainError(
+    'business_rule',
+    `clearing application ${a.clr_appy_evt_id} (${month}, clr_type ${a.clr_type}) stands on the exclusions in force: cancel it with 3204 before changing them, then apply again.`,
+  );
+}
+
 /** 3260: a page of the month's clearing detail, with the month's totals. Errors name `month`, `page_num` and `page_size`. */
 export async function clearingDetail(
   tx: Queryable,
@@ -271,10 +308,13 @@ export async function confirmClearing(tx: Queryable, actor: Principal | undefine
     throw new DomainError('business_rule', `${r.month} has not ended: its clearing detail can be confirmed from the 1st of the next month.`);
   }
   if (r.items.length === 0 || r.items.length > MAX_CONFIRMATIONS) throw invalid('detail', `must list from 1 to ${MAX_CONFIRMATIONS} settlements`);
+  await monthOpen(tx, r.month);
   await store.lockClearingMonth(tx, r.fixmedins_code, r.month);
   const lines = await monthLines(tx, actor, r.fixmedins_code, r.month);
   const issues = confirmationIssues(r.items, r.month, new Set(lines.map((l) => l.setl_id)));
   if (issues.length > 0) throw invalidMany(issues, 'the confirmations have errors');
+  const flags = new Map(r.items.map((i) => [i.setl_id, i.cnfm_flag]));
+  await noApplicationUnder(tx, r.fixmedins_code, r.month, lines.filter((l) => flags.has(l.setl_id) && (l.cnfm_flag === '0') !== (flags.get(l.setl_id) === '0')));
   await store.insertConfirmations(tx, { fixmedins_code: r.fixmedins_code, month: r.month, items: r.items, msgid: r.msgid, at: now });
   const byId = new Map(r.items.map((i) => [i.setl_id, i]));
   const after = lines.map((l) => {
@@ -298,9 +338,14 @@ export async function confirmClearing(tx: Queryable, actor: Principal | undefine
 export async function rollbackClearing(tx: Queryable, actor: Principal | undefined, r: RollbackRequest, now: Date): Promise<{ rolled_back: number }> {
   own(actor, r.fixmedins_code);
   checkMonth(r.month, 'month');
+  await monthOpen(tx, r.month);
   await store.lockClearingMonth(tx, r.fixmedins_code, r.month);
   const inForce = await store.confirmationsInForce(tx, r.month, r.fixmedins_code);
   if (inForce.length === 0) throw new DomainError('business_rule', `No confirmation of ${r.month} is in force for institution ${r.fixmedins_code}: there is nothing to roll back.`);
+  const excluded = new Set(inForce.filter((c) => c.cnfm_flag === '0').map((c) => c.setl_id));
+  if (excluded.size > 0) {
+    await noApplicationUnder(tx, r.fixmedins_code, r.month, (await monthLines(tx, actor, r.fixmedins_code, r.month)).filter((l) => excluded.has(l.setl_id)));
+  }
   await store.insertRollback(tx, { fixmedins_code: r.fixmedins_code, month: r.month, memo: r.memo, msgid: r.msgid, at: now });
   await audit(tx, actor, 'clearing_rollback', 'hospital_clearing_month', `${r.fixmedins_code}/${r.month}`, { rolled_back: inForce.length, msgid: r.msgid });
   return { rolled_back: inForce.length };
@@ -310,11 +355,147 @@ export async function rollbackClearing(tx: Queryable, actor: Principal | undefin
  * For the monthly clearing (the platform only): the settlements hospitals
  * excluded from `month` with their reasons, as confirmed now. A settlement
  * whose exclusion was rolled back, or confirmed again with cnfm_flag 1, is
- * not among them.
+ * not among them. With `since` (the month cleared before; null for the first
+ * clearing), those of every month after it up to `month`.
  */
-export async function hospitalExclusions(tx: Queryable, actor: Principal | undefined, month: string): Promise<HospitalExclusion[]> {
+export async function hospitalExclusions(tx: Queryable, actor: Principal | undefined, month: string, since?: string | null): Promise<HospitalExclusion[]> {
   authorize(actor, 'settlement.read');
   checkMonth(month, 'month');
-  const excluded = await store.confirmationsInForce(tx, month, null, '0');
-  return excluded.map((c) => ({ setl_id: c.setl_id, fixmedins_code: c.fixmedins_code, month, memo: c.memo ?? '' }));
+  if (typeof since === 'string') checkMonth(since, 'since');
+  const after = since === undefined ? undefined : (since ?? '0000-00');
+  const excluded = await store.confirmationsInForce(tx, month, null, '0', after);
+  return excluded.map((c) => ({ setl_id: c.setl_id, fixmedins_code: c.fixmedins_code, month: c.month, memo: c.memo ?? '' }));
+}
+
+// ---------------------------------------------------------------- clearing applications (3203 / 3204)
+
+async function newApplicationId(tx: Queryable, now: Date): Promise<string> {
+  return `CA${businessDate(now).replaceAll('-', '')}${String(await store.nextApplicationSerial(tx)).padStart(10, '0')}`;
+}
+
+/**
+ * 3203: the institution applies to its treatment-place agency to be paid the
+ * funds' share of an ended month for a clearing type. The declared figures
+ * must be the platform's (the month's settlement rows of the clearing type,
+ * net of cancellations, less the rows the institution excluded with 3261),
+ * or the application is refused naming each figure that differs. One live
+ * application per institution, month and clearing type: a second is refused
+ * naming the first (cancel it with 3204 to apply again). Errors name
+ * `setlym`, `clr_type`, `clr_way`, `begndate`, `enddate`.
+ */
+export async function applyForClearing(tx: Queryable, actor: Principal | undefined, r: ApplicationRequest, now: Date): Promise<ClearingApplication> {
+  own(actor, r.fixmedins_code);
+  const issues = applicationIssues(r);
+  if (issues.length > 0) throw invalidMany(issues, 'the clearing application has errors');
+  const today = businessDate(now);
+  if (!monthEnded(r.setlym, today)) {
+    throw new DomainError('business_rule', `${r.setlym} has not ended (today is ${today}): apply for a month's clearing from the 1st of the next month.`, [
+      { path: 'setlym', message: 'has not ended' },
+    ]);
+  }
+  await store.lockClearingMonth(tx, r.fixmedins_code, r.setlym);
+  const [live] = (await store.applications(tx, { fixmedins_code: r.fixmedins_code, setlym: r.setlym, live: true })).filter((a) => a.clr_type === r.clr_type);
+  if (live) {
+    throw new DomainError(
+      'conflict',
+      `the clearing of ${r.setlym} clr_type ${r.clr_type} was applied for already: clr_appy_evt_id ${live.clr_appy_evt_id}. Cancel it with 3204 to apply again.`,
+      [{ path: 'setlym', message: `has a live application ${live.clr_appy_evt_id}` }],
+    );
+  }
+  const rows = await platformRows(tx, actor, { fixmedins_code: r.fixmedins_code, month: r.setlym });
+  const excluded = new Set((await store.confirmationsInForce(tx, r.setlym, r.fixmedins_code, '0')).map((c) => c.setl_id));
+  const { figures, excluded_cnt } = applicationFigures(rows, r.clr_type, excluded);
+  const mismatch = applicationMismatch(figures, r.declared, `${r.setlym} clr_type ${r.clr_type}`);
+  if (mismatch) throw new DomainError('business_rule', mismatch);
+  const inst = await getInstitution(tx, r.fixmedins_code);
+  const application = {
+    clr_appy_evt_id: await newApplicationId(tx, now),
+    fixmedins_code: r.fixmedins_code,
+    admdvs: inst.admdvs,
+    setlym: r.setlym,
+    clr_type: r.clr_type,
+    clr_way: r.clr_way.trim(),
+    begndate: `${r.setlym}-01`,
+    enddate: lastDayOf(r.setlym),
+    psntime: figures.psntime,
+    medfee_sumamt_fen: figures.medfee_sumamt,
+    med_sumfee_fen: r.med_sumfee,
+    fund_appy_sum_fen: figures.fund_appy_sum,
+    cash_payamt_fen: figures.cash_payamt,
+    acct_pay_fen: figures.acct_pay,
+    excluded_cnt,
+    msgid: r.msgid,
+  };
+  await store.insertApplication(tx, { ...application, at: now });
+  await audit(tx, actor, 'clearing_apply', 'hospital_clearing_application', application.clr_appy_evt_id, {
+    setlym: r.setlym,
+    clr_type: r.clr_type,
+    psntime: figures.psntime,
+    fund_appy_sum_fen: figures.fund_appy_sum,
+    msgid: r.msgid,
+  });
+  return { ...application, applied_at: now.toISOString(), status: 'live', cancelled_at: null };
+}
+
+/**
+ * 3204: the institution cancels its application (an event; nothing is
+ * deleted). Refused once the treatment-place agency has paid the institution
+ * for the month, and for an application cancelled already.
+ */
+export async function cancelApplication(
+  tx: Queryable,
+  actor: Principal | undefined,
+  r: { fixmedins_code: string; clr_appy_evt_id: string; msgid: string },
+  now: Date,
+): Promise<ClearingApplication> {
+  own(actor, r.fixmedins_code);
+  const [found] = await store.applications(tx, { clr_appy_evt_id: r.clr_appy_evt_id, fixmedins_code: r.fixmedins_code });
+  if (!found) {
+    throw new DomainError('not_found', `clr_appy_evt_id ${r.clr_appy_evt_id.slice(0, 40)} is not a clearing application of institution ${r.fixmedins_code}: send the id 3203 answered.`, [
+      { path: 'clr_appy_evt_id', message: 'no such application of this institution' },
+    ]);
+  }
+  await store.lockClearingMonth(tx, r.fixmedins_code, found.setlym);
+  // Read again under the lock: a cancellation committed meanwhile is seen.
+  const a = (await store.applications(tx, { clr_appy_evt_id: r.clr_appy_evt_id }))[0]!;
+  if (a.status === 'cancelled') {
+    throw new DomainError('conflict', `clearing application ${a.clr_appy_evt_id} was cancelled already (at ${shanghaiDateTime(new Date(a.cancelled_at!))}).`);
+  }
+  const paid = await clearing.paymentsForMonth(tx, actor, r.fixmedins_code, a.setlym);
+  if (paid.length > 0) {
+    const total = paid.reduce((n, p) => n + p.amount_fen, 0);
+    throw new DomainError(
+      'business_rule',
+      `the treatment agency has paid ${r.fixmedins_code} for ${a.setlym} already (${paid.length} payment${paid.length > 1 ? 's' : ''}, ${formatYuan(fen(total))} yuan): application ${a.clr_appy_evt_id} can no longer be cancelled.`,
+    );
+  }
+  await store.insertApplicationCancel(tx, { clr_appy_evt_id: a.clr_appy_evt_id, msgid: r.msgid, at: now });
+  await audit(tx, actor, 'clearing_apply_cancel', 'hospital_clearing_application', a.clr_appy_evt_id, { setlym: a.setlym, clr_type: a.clr_type, msgid: r.msgid });
+  return { ...a, status: 'cancelled', cancelled_at: now.toISOString() };
+}
+
+const areaLike = (area: string) => (area.endsWith('0000') ? `${area.slice(0, 2)}%` : area.endsWith('00') ? `${area.slice(0, 4)}%` : area);
+
+/**
+ * The clearing applications of the institutions of an area (an area, a city
+ * or a province), of a month when given, cancelled ones included and marked:
+ * for the treatment-place agency of the area and the national operator.
+ */
+export async function listApplications(
+  tx: Queryable,
+  actor: Principal | undefined,
+  q: { area: string; month?: string },
+): Promise<(ClearingApplication & { name: string })[]> {
+  if (!actor) throw new DomainError('unauthenticated', 'Sign in first.');
+  const issues: FieldIssue[] = [];
+  if (typeof q.area !== 'string' || !/^\d{6}$/.test(q.area)) issues.push({ path: 'area', message: 'must be a 6-digit division code' });
+  if (q.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(q.month)) issues.push({ path: 'month', message: `must be a month yyyy-MM, got ${JSON.stringify(q.month)}` });
+  if (issues.length > 0) throw invalidMany(issues, 'the query has errors');
+  if (!isAllowed(actor, 'payable.write', { region: q.area }) && !isAllowed(actor, 'clearing.operate')) {
+    throw new DomainError('forbidden', `${actor.kind} may not read the clearing applications of ${q.area}`, [{ path: 'area', message: 'is not your agency’s area' }]);
+  }
+  const items = await store.applications(tx, { areaLike: areaLike(q.area), ...(q.month !== undefined ? { setlym: q.month } : {}) });
+  const names = new Map<string, string>();
+  for (const code of new Set(items.map((a) => a.fixmedins_code))) names.set(code, await getInstitution(tx, code).then((i) => i.name, () => code));
+  return items.map((a) => ({ ...a, name: names.get(a.fixmedins_code)! }));
 }

@@ -1,5 +1,7 @@
+import { fenFromDb } from '../core/money.ts';
 import type { Queryable } from '../db/pool.ts';
-import type { CnfmFlag, ConfirmationInForce, Figures, LineCounts, Period, StoredFile, TotalsVerdict } from './model.ts';
+import type { ClearingApplication, CnfmFlag, ConfirmationInForce, Figures, LineCounts, Period, StoredFile, TotalsVerdict } from './model.ts';
+import { monthBefore } from './rules.ts';
 
 /** SQL for the reconciliation tables (migrations/0011_reconciliation.sql) only. */
 
@@ -93,20 +95,104 @@ export async function insertRollback(tx: Queryable, e: { fixmedins_code: string;
 /**
  * The confirmations in force for a month: per settlement, its latest
  * confirmation after its institution's latest rollback of the month; of one
- * institution, or of all when `fixmedinsCode` is null.
+ * institution, or of all when `fixmedinsCode` is null. With `after`, those of
+ * every month after it up to `month`.
  */
-export async function confirmationsInForce(tx: Queryable, month: string, fixmedinsCode: string | null, flag?: CnfmFlag): Promise<ConfirmationInForce[]> {
-  const r = await tx.query<{ fixmedins_code: string; setl_id: string; cnfm_flag: CnfmFlag; memo: string | null }>(
+export async function confirmationsInForce(
+  tx: Queryable,
+  month: string,
+  fixmedinsCode: string | null,
+  flag?: CnfmFlag,
+  after?: string,
+): Promise<ConfirmationInForce[]> {
+  const r = await tx.query<{ fixmedins_code: string; clr_month: string; setl_id: string; cnfm_flag: CnfmFlag; memo: string | null }>(
     `SELECT * FROM (
-       SELECT DISTINCT ON (e.fixmedins_code, e.setl_id) e.fixmedins_code, e.setl_id, e.cnfm_flag, e.memo
+       SELECT DISTINCT ON (e.fixmedins_code, e.clr_month, e.setl_id) e.fixmedins_code, e.clr_month, e.setl_id, e.cnfm_flag, e.memo
          FROM hospital_clearing_event e
-        WHERE e.clr_month = $1 AND ($2::text IS NULL OR e.fixmedins_code = $2) AND e.action = 'confirm'
+        WHERE e.clr_month <= $1 AND e.clr_month > $4 AND ($2::text IS NULL OR e.fixmedins_code = $2) AND e.action = 'confirm'
           AND e.id > COALESCE((SELECT max(r.id) FROM hospital_clearing_event r
                                 WHERE r.clr_month = e.clr_month AND r.fixmedins_code = e.fixmedins_code AND r.action = 'rollback'), 0)
-        ORDER BY e.fixmedins_code, e.setl_id, e.id DESC) c
+        ORDER BY e.fixmedins_code, e.clr_month, e.setl_id, e.id DESC) c
       WHERE $3::text IS NULL OR c.cnfm_flag = $3
-      ORDER BY c.fixmedins_code, c.setl_id`,
-    [month, fixmedinsCode, flag ?? null],
+      ORDER BY c.clr_month, c.fixmedins_code, c.setl_id`,
+    [month, fixmedinsCode, flag ?? null, after ?? monthBefore(month)],
   );
-  return r.rows.map((x) => ({ fixmedins_code: x.fixmedins_code, month, setl_id: x.setl_id, cnfm_flag: x.cnfm_flag, memo: x.memo }));
+  return r.rows.map((x) => ({ fixmedins_code: x.fixmedins_code, month: x.clr_month, setl_id: x.setl_id, cnfm_flag: x.cnfm_flag, memo: x.memo }));
+}
+
+// ---------------------------------------------------------------- clearing applications
+
+export async function nextApplicationSerial(tx: Queryable): Promise<number> {
+  const r = await tx.query<{ n: string }>("SELECT nextval('hospital_clearing_application_serial') AS n");
+  return Number(r.rows[0]!.n);
+}
+
+export async function insertApplication(tx: Queryable, a: Omit<ClearingApplication, 'applied_at' | 'status' | 'cancelled_at'> & { at: Date }): Promise<void> {
+  await tx.query(
+    `INSERT INTO hospital_clearing_application (clr_appy_evt_id, fixmedins_code, admdvs, setlym, clr_type, clr_way, begndate, enddate,
+       psntime, medfee_sumamt_fen, med_sumfee_fen, fund_appy_sum_fen, cash_payamt_fen, acct_pay_fen, excluded_cnt, msgid, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+    [
+      a.clr_appy_evt_id, a.fixmedins_code, a.admdvs, a.setlym, a.clr_type, a.clr_way, a.begndate, a.enddate,
+      a.psntime, a.medfee_sumamt_fen, a.med_sumfee_fen, a.fund_appy_sum_fen, a.cash_payamt_fen, a.acct_pay_fen, a.excluded_cnt, a.msgid, a.at,
+    ],
+  );
+}
+
+export async function insertApplicationCancel(tx: Queryable, c: { clr_appy_evt_id: string; msgid: string; at: Date }): Promise<void> {
+  await tx.query('INSERT INTO hospital_clearing_application_cancel (clr_appy_evt_id, msgid, created_at) VALUES ($1, $2, $3)', [c.clr_appy_evt_id, c.msgid, c.at]);
+}
+
+type ApplicationRow = Omit<ClearingApplication, 'medfee_sumamt_fen' | 'med_sumfee_fen' | 'fund_appy_sum_fen' | 'cash_payamt_fen' | 'acct_pay_fen' | 'applied_at' | 'status' | 'cancelled_at'> & {
+  medfee_sumamt_fen: string;
+  med_sumfee_fen: string;
+  fund_appy_sum_fen: string;
+  cash_payamt_fen: string;
+  acct_pay_fen: string;
+  created_at: Date;
+  cancelled_at: Date | null;
+};
+
+export interface ApplicationFilter {
+  clr_appy_evt_id?: string;
+  fixmedins_code?: string;
+  setlym?: string;
+  /** the institutions' areas: an area, or a LIKE pattern for a city or province */
+  areaLike?: string;
+  /** only those not cancelled */
+  live?: boolean;
+}
+
+export async function applications(tx: Queryable, f: ApplicationFilter): Promise<ClearingApplication[]> {
+  const r = await tx.query<ApplicationRow>(
+    `SELECT a.clr_appy_evt_id, a.fixmedins_code, a.admdvs, a.setlym, a.clr_type, a.clr_way, a.begndate::text AS begndate, a.enddate::text AS enddate,
+            a.psntime, a.medfee_sumamt_fen, a.med_sumfee_fen, a.fund_appy_sum_fen, a.cash_payamt_fen, a.acct_pay_fen, a.excluded_cnt, a.msgid, a.created_at,
+            c.created_at AS cancelled_at
+       FROM hospital_clearing_application a LEFT JOIN hospital_clearing_application_cancel c USING (clr_appy_evt_id)
+      WHERE ($1::text IS NULL OR a.clr_appy_evt_id = $1) AND ($2::text IS NULL OR a.fixmedins_code = $2) AND ($3::text IS NULL OR a.setlym = $3)
+        AND ($4::text IS NULL OR a.admdvs LIKE $4) AND (NOT $5 OR c.clr_appy_evt_id IS NULL)
+      ORDER BY a.setlym DESC, a.fixmedins_code, a.clr_type, a.created_at`,
+    [f.clr_appy_evt_id ?? null, f.fixmedins_code ?? null, f.setlym ?? null, f.areaLike ?? null, f.live ?? false],
+  );
+  return r.rows.map((a) => ({
+    clr_appy_evt_id: a.clr_appy_evt_id,
+    fixmedins_code: a.fixmedins_code,
+    admdvs: a.admdvs,
+    setlym: a.setlym,
+    clr_type: a.clr_type,
+    clr_way: a.clr_way,
+    begndate: a.begndate,
+    enddate: a.enddate,
+    psntime: a.psntime,
+    medfee_sumamt_fen: fenFromDb(a.medfee_sumamt_fen),
+    med_sumfee_fen: fenFromDb(a.med_sumfee_fen),
+    fund_appy_sum_fen: fenFromDb(a.fund_appy_sum_fen),
+    cash_payamt_fen: fenFromDb(a.cash_payamt_fen),
+    acct_pay_fen: fenFromDb(a.acct_pay_fen),
+    excluded_cnt: a.excluded_cnt,
+    msgid: a.msgid,
+    applied_at: a.created_at.toISOString(),
+    status: a.cancelled_at === null ? 'live' : 'cancelled',
+    cancelled_at: a.cancelled_at?.toISOString() ?? null,
+  }));
 }
