@@ -467,6 +467,8 @@ async function problemFrom(res: Response): Promise<ApiError> {
 
 interface RequestOptions {
   body?: unknown;
+  /** a file sent as the body itself (an upload), under its own media type */
+  raw?: Blob;
   signal?: AbortSignal;
   /** a 401 is an answer here (sign-in, who-am-I), not a lost session */
   expectUnauthorized?: boolean;
@@ -478,8 +480,12 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: opts.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      headers: opts.raw
+        ? { accept: 'application/json', 'content-type': opts.raw.type || 'application/octet-stream' }
+        : opts.body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
+      body: opts.raw ?? (opts.body === undefined ? null : JSON.stringify(opts.body)),
       signal: opts.signal ?? null,
     });
   } catch (e) {
@@ -499,6 +505,9 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 export const api = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, signal ? { signal } : {}),
   post: <T>(path: string, body: unknown) => request<T>('POST', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
+  /** POSTs a file as the raw body. */
+  upload: <T>(path: string, file: Blob) => request<T>('POST', path, { raw: file }),
   me: () => request<Me>('GET', '/api/me', { expectUnauthorized: true }),
   signIn: (username: string, password: string) =>
     request<{ user: Me }>('POST', '/api/session', { body: { username, password }, expectUnauthorized: true }),

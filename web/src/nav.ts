@@ -18,6 +18,7 @@ export function navFor(role: Role): NavItem[] {
         { to: '/institutions', label: 'nav.findInstitutions', icon: 'hospital' },
         { to: '/estimate', label: 'nav.estimate', icon: 'calculator' },
         { to: '/settlements', label: 'nav.mySettlements', icon: 'receipt' },
+        { to: '/claims', label: 'nav.claims', icon: 'claim' },
       ];
     case 'insured_agency':
     case 'national':
@@ -28,6 +29,14 @@ export function navFor(role: Role): NavItem[] {
         { to: '/persons', label: 'nav.persons', icon: 'people' },
         { to: '/filings', label: 'nav.filings', icon: 'review' },
         { to: '/settlements', label: 'nav.settlements', icon: 'receipt' },
+        { to: '/claim-review', label: 'nav.claimReview', icon: 'claim' },
+        ...(role === 'national'
+          ? [
+              { to: '/dashboard', label: 'nav.dashboard', icon: 'chart' } as const,
+              { to: '/clearing', label: 'nav.clearing', icon: 'exchange' } as const,
+              { to: '/prepaid', label: 'nav.prepaid', icon: 'wallet' } as const,
+            ]
+          : [{ to: '/clearing', label: 'nav.clearing', icon: 'exchange' } as const]),
       ];
     case 'treatment_agency':
       return [
@@ -35,6 +44,8 @@ export function navFor(role: Role): NavItem[] {
         { to: '/catalog', label: 'nav.catalog', icon: 'list' },
         { to: '/policies', label: 'nav.policies', icon: 'document' },
         { to: '/settlements', label: 'nav.settlements', icon: 'receipt' },
+        { to: '/clearing', label: 'nav.clearing', icon: 'exchange' },
+        { to: '/payables', label: 'nav.payables', icon: 'wallet' },
       ];
   }
 }

@@ -10,7 +10,11 @@ const paths = {
   filing: 'M6 3h8l5 5v13H6zM14 3v5h5M9 14.5l2 2 4-4.5',
   calculator: 'M7 3h10a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM8.5 7h7v3h-7zM8.5 14h.01M12 14h.01M15.5 14h.01M8.5 17.5h.01M12 17.5h.01M15.5 17.5h.01',
   receipt: 'M6 3h12v18l-3-2-3 2-3-2-3 2zM9 8h6M9 12h6M9 16h3',
+  claim: 'M6 3h8l5 5v13H6zM14 3v5h5M9.5 11l2.5 3 2.5-3M12 14v4.5M10 15.5h4',
   review: 'M9 6h11M9 12h11M9 18h11M3 6l1.5 1.5L7 5M3 12l1.5 1.5L7 11M3 18l1.5 1.5L7 17',
+  chart: 'M4 20h16M7 16v-5M11 16V7M15 16v-3M19 16V9',
+  exchange: 'M4 8h13l-3-3M20 16H7l3 3',
+  wallet: 'M4 7.5A2.5 2.5 0 0 1 6.5 5H18v4M4 7.5v10A2.5 2.5 0 0 0 6.5 20H20V9H6.5A2.5 2.5 0 0 1 4 6.5M16 14.5h.01',
 } as const;
 
 export type IconName = keyof typeof paths;
