@@ -10,6 +10,7 @@ import { ensureWebBuilt } from './http/web.ts';
 import { openConfigured, credentialsPath } from './cli/context.ts';
 import { peakRssMiB, progressReporter } from './cli/progress.ts';
 import { demoExists, seedDemo, writeCredentials } from './demo/service.ts';
+import { seedMoneyHistory } from './demo/history.ts';
 import * as people from './people/service.ts';
 import * as institutions from './institutions/service.ts';
 import * as catalog from './catalog/service.ts';
@@ -46,6 +47,14 @@ async function seedWithProgress(db: import('./db/pool.ts').Db, config: Config, p
   const started = performance.now();
   const creds = await seedDemo(db, { seed, persons, onProgress: progress.update });
   progress.done();
+  const history = await seedMoneyHistory(db, {
+    seed,
+    today: businessDate(new Date()),
+    settlementsPerMonth: Math.max(100, Math.min(2_000, Math.round(persons / 5))),
+    settings: config.clearing,
+    now: new Date(),
+  });
+  console.log(`Demo settlements: ${history.settlements.toLocaleString('en')} in ${history.months.join(' and ')}, the first cleared, the second awaiting the provinces' confirmation.`);
   const seconds = (performance.now() - started) / 1000;
   const file = credentialsPath(config);
   writeCredentials(config.dataDir, creds);

@@ -7,6 +7,7 @@ import { DomainError } from '../core/errors.ts';
 import type { Db } from '../db/pool.ts';
 import { balances, trialBalance } from '../ledger/service.ts';
 import { seedDemo } from './service.ts';
+import { seedMoneyHistory } from './history.ts';
 import { daySlots, generateSettlementMonth, type MonthReport } from './settlements.ts';
 
 const operator: Principal = { kind: 'system', name: 'test' };
@@ -103,4 +104,22 @@ describe('daySlots', () => {
     expect(count('2026-02-02')).toBeGreaterThan(count('2026-02-07'));
     expect(count('2026-02-07')).toBeGreaterThan(count('2026-02-08'));
   });
+});
+
+describe('the demo nation’s money history', () => {
+  it('settles the two months before today, clears the older from prepaid funds and issues the last', async () => {
+    const db = await testDb();
+    try {
+      await seedDemo(db, { seed: 4, persons: 300, institutions: 300, today: '2026-11-23' });
+      const history = await seedMoneyHistory(db, { seed: 4, today: '2026-11-23', settlementsPerMonth: 200, settings: DEFAULT_CLEARING_SETTINGS, now: new Date('2026-11-23T02:00:00Z') });
+      expect(history).toEqual({ months: ['2026-09', '2026-10'], settlements: 400 });
+      expect((await getMonth(db, operator, '2026-09')).status).toBe('cleared');
+      expect((await getMonth(db, operator, '2026-10')).status).toBe('issued');
+      const prepaid = await balances(db, operator, { prefix: 'prepaid:' });
+      expect(prepaid.items.length).toBeGreaterThan(0);
+      expect((await trialBalance(db, operator)).total_fen).toBe(0);
+    } finally {
+      await db.close();
+    }
+  }, 180_000);
 });
