@@ -58,6 +58,12 @@ async function build(log: (msg: string) => void): Promise<string> {
   const retired = `${staging}-old`;
   try {
     await viteBuild({ configFile, logLevel: 'warn', build: { outDir: staging, emptyOutDir: true } });
+    // Another process (a second server, a parallel test worker) may have built and swapped in the
+    // same sources meanwhile, and may be serving them: swapping again would pull its files away.
+    if (await isFresh()) {
+      log(`web portal built by another process meanwhile; keeping that build`);
+      return distDir;
+    }
     await rename(distDir, retired).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     });
@@ -73,8 +79,8 @@ async function build(log: (msg: string) => void): Promise<string> {
 let inFlight: Promise<string> | null = null;
 
 /** Returns the absolute `dist/web` directory, building it first when missing or older than `web/`. */
-export async function ensureWebBuilt(opts: { force?: boolean; log?: (msg: string) => void } = {}): Promise<string> {
-  if (!opts.force && (await isFresh())) return distDir;
+export async function ensureWebBuilt(opts: { log?: (msg: string) => void } = {}): Promise<string> {
+  if (await isFresh()) return distDir;
   inFlight ??= build(opts.log ?? (() => undefined)).finally(() => {
     inFlight = null;
   });
