@@ -195,7 +195,7 @@ describe.skipIf(!hasChromium)('manual claims in a browser', () => {
       await page.getByRole('link', { name: '报销', exact: true }).click();
       await page.waitForURL('**/claims');
       await expect.poll(() => page.locator('h1').innerText()).toBe('手工报销');
-      expect(await page.getByText('还没有报销申请').count()).toBe(1);
+      await expect.poll(() => page.getByText('还没有报销申请').count()).toBe(1);
       await page.getByRole('link', { name: '申请报销' }).click();
       await page.waitForURL('**/claims/new');
 
@@ -324,14 +324,14 @@ describe.skipIf(!hasChromium)('manual claims in a browser', () => {
 
       const submit = page.getByRole('button', { name: '提交给参保地' });
       expect(await submit.isDisabled()).toBe(false);
-      expect(await page.getByTestId('submit-blockers').count()).toBe(0);
+      await expect.poll(() => page.getByTestId('submit-blockers').count()).toBe(0);
       await page.fill('textarea[name=message]', '出差期间突发阑尾炎，在当地住院。');
       await submit.click();
       await expectStatus(page, 'submitted');
       expect(await page.getByTestId('claim-notice').innerText()).toContain('参保地正在审核');
       expect(await page.getByTestId('claim-clock').innerText()).toMatch(/已用 0 \/ \d+ 个工作日/);
       // Nothing can be uploaded or changed while the agency has it.
-      expect(await page.locator('input[type=file]').count()).toBe(0);
+      await expect.poll(() => page.locator('input[type=file]').count()).toBe(0);
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await shot(page, 'phone-claim-submitted-zh');
       expect(errors).toEqual([]);
@@ -384,7 +384,7 @@ describe.skipIf(!hasChromium)('manual claims in a browser', () => {
       // A request without its message is refused here; then with it.
       await page.locator('input[name=action][value=request_documents]').check();
       await page.getByRole('button', { name: '补充材料', exact: true }).click();
-      expect(await page.locator('.field-invalid textarea[name=decision_text]').count()).toBe(1);
+      await expect.poll(() => page.locator('.field-invalid textarea[name=decision_text]').count()).toBe(1);
       await page.locator('input[name=documents][value=discharge_summary]').check();
       await page.fill('textarea[name=decision_text]', '出院小结照片不清晰，请重新拍照上传，需能看清出院诊断和医院盖章。');
       await page.getByRole('button', { name: '补充材料', exact: true }).click();
@@ -458,7 +458,7 @@ describe.skipIf(!hasChromium)('manual claims in a browser', () => {
       expect(await page.getByTestId('decision-amount').innerText()).toContain(formatYuan(approved.decision!.reimbursement_fen!));
       await page.fill('input[name=payment_ref]', 'has spaces');
       await page.getByRole('button', { name: '登记打款' }).click();
-      expect(await page.locator('.field-invalid input[name=payment_ref]').count()).toBe(1);
+      await expect.poll(() => page.locator('.field-invalid input[name=payment_ref]').count()).toBe(1);
       await page.fill('input[name=payment_ref]', 'ICBC2026112300451');
       await page.getByRole('button', { name: '登记打款' }).click();
       await expectStatus(page, 'paid');
@@ -540,7 +540,7 @@ describe.skipIf(!hasChromium)('manual claims in a browser', () => {
       await page.fill('input[name="lines.1.qty"]', '2');
       expect(await page.getByTestId('line-amount-1').innerText()).toBe('¥171.00');
       await editor.getByRole('button', { name: 'Partly approve' }).click();
-      expect(await page.locator('.field-invalid textarea[name=decision_text]').count()).toBe(1);
+      await expect.poll(() => page.locator('.field-invalid textarea[name=decision_text]').count()).toBe(1);
       await page.fill('textarea[name=decision_text]', 'Only 2 of the 4 nursing days are supported by the record.');
       await editor.getByRole('button', { name: 'Partly approve' }).click();
       await expectStatus(page, 'partly_approved');
@@ -558,7 +558,7 @@ describe.skipIf(!hasChromium)('manual claims in a browser', () => {
       await page.getByRole('button', { name: 'Reject', exact: true }).click();
       await expectStatus(page, 'rejected');
       // Paying a rejected claim is not offered; the server would refuse it anyway, in its own words.
-      expect(await page.locator('input[name=payment_ref]').count()).toBe(0);
+      await expect.poll(() => page.locator('input[name=payment_ref]').count()).toBe(0);
       const refused = await page.request.post(`/api/claims/${rejectId}/payment`, { data: { payment_ref: 'X1' } });
       expect(refused.status()).toBe(422);
       expect(errors).toEqual([]);
