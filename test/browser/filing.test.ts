@@ -99,7 +99,7 @@ describe.skipIf(!hasChromium)('filing, finder and estimate in a browser', () => 
       await fillLongTermFiling(page, area);
       const preview = page.getByTestId('filing-preview');
       await expect.poll(() => preview.innerText()).toContain(`${todayInChina()} 起长期有效`);
-      expect(await preview.innerText()).toContain(zhName(area));
+      await expect.poll(() => preview.innerText()).toContain(zhName(area));
       const policy = await (await page.request.get(`/api/policies/in-force?pooling_area=${p.insuplc_admdvs}&insutype=${p.insutype}`)).json();
       const settings = policy.doc.settings as { long_term_min_months: number; review_filing_kinds: string[] };
       const terms = await (await page.request.get(`/api/filings/terms?psn_no=${p.psn_no}&insutype=${p.insutype}&kind=long_term_resident&begin_date=${todayInChina()}`)).json();
@@ -152,8 +152,8 @@ describe.skipIf(!hasChromium)('filing, finder and estimate in a browser', () => 
       await page.getByRole('button', { name: '提交备案' }).click();
       const already = page.locator('.outcome-warn');
       await expect.poll(() => already.innerText()).toContain('您已备案，无需重复备案');
+      await expect.poll(() => already.innerText()).toContain(zhName(area));
       const existing = await already.innerText();
-      expect(existing).toContain(zhName(area));
       expect(existing).toContain('国家医保服务平台网上自助办理');
       expect(existing).toContain(filed.filing_no);
       await shot(page, 'phone-filing-already-zh');
