@@ -25,7 +25,7 @@ import { createInstitutionKey } from '../src/auth/service.ts';
 import type { CatalogItem } from '../src/catalog/model.ts';
 import { importCatalog } from '../src/catalog/service.ts';
 import { loadConfig } from '../src/config.ts';
-import { systemClock, today } from '../src/core/clock.ts';
+import { addDays, systemClock, today } from '../src/core/clock.ts';
 import { certnoFor } from '../src/core/idcard.ts';
 import { psnNo } from '../src/core/ids.ts';
 import { bp, fen } from '../src/core/money.ts';
@@ -152,7 +152,8 @@ function person(i: number): PersonRecord {
 
 /** Policies, the catalogue, the hospitals with their keys, and `count` filed persons. */
 async function world(db: Db, count: number): Promise<Hospital[]> {
-  const day = today(systemClock);
+  // Filed yesterday: the stays begin an hour ago, which just after midnight in Shanghai is yesterday.
+  const day = addDays(today(systemClock), -1);
   const out: Hospital[] = [];
   await db.tx(async (tx) => {
     await seedReference(tx);

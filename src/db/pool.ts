@@ -52,6 +52,24 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   };
 }
 
+/** A name per distinct SQL text, shared by every connection of the process. */
+const statementNames = new Map<string, string>();
+
+/**
+ * A parameterised query as a named prepared statement: each server
+ * connection parses and plans a text once and then only binds and executes
+ * it. Parsing and planning the ~20 statements of a settlement anew on every
+ * call cost the server more than executing them. The texts are the code's
+ * own, so their number is bounded. Queries without parameters (transaction
+ * control, migrations with several statements) stay simple queries.
+ */
+function prepared(text: string, params: unknown[] | undefined): pg.QueryConfig {
+  if (params === undefined) return { text };
+  let name = statementNames.get(text);
+  if (name === undefined) statementNames.set(text, (name = `yidi_${statementNames.size + 1}`));
+  return { name, text, values: params };
+}
+
 function wrapPool(pool: pg.Pool, kind: Db['kind']): Db {
   // A server that ends an idle connection (a restart, an administrator) must not
   // crash the process: the pool drops that client and the next query reconnects.
@@ -72,12 +90,12 @@ function wrapPool(pool: pg.Pool, kind: Db['kind']): Db {
               client.release();
             }
           }
-        : (text, params) => pool.query(text, params as unknown[]),
+        : (text, params) => pool.query(prepared(text, params)),
     async tx(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(client);
+        const result = await fn(kind === 'pglite' ? client : { query: (text, params) => client.query(prepared(text, params)) });
         await client.query('COMMIT');
         return result;
       } catch (err) {
