@@ -96,6 +96,8 @@ describe('a person claims online', () => {
     const big = await upload('patient', 'discharge_summary', Buffer.concat([PDF, Buffer.alloc(TEN_MIB)]));
     expect(big.statusCode).toBe(413);
     expect(big.json().detail).toMatch(/limit of 10 MiB/);
+    // The claim publishes the limit the refusal applies, for the portal to show beside the uploads.
+    expect((await get(`/api/claims/${id}`, 'patient')).json().document_max_bytes).toBe(TEN_MIB);
     const json = await send('POST', `/api/claims/${id}/documents?doc_type=invoice&file_name=a.pdf`, 'patient', { not: 'a file' });
     expect(json.statusCode).toBe(400);
     expect((await upload('patient', 'passport', PDF)).statusCode).toBe(400);

@@ -7,7 +7,7 @@ import { fen } from '../core/money.ts';
 import { errorHandler, problem, sendProblem } from '../http/problem.ts';
 import type { RouteModule } from '../http/types.ts';
 import { documentFiles } from './documents.ts';
-import { CLAIM_REASONS, CLAIM_STATUSES, DOCUMENT_TYPES, MEDIA_TYPES, type BillInput, type ClaimInput } from './model.ts';
+import { CLAIM_REASONS, CLAIM_STATUSES, DOCUMENT_TYPES, MEDIA_TYPES, type BillInput, type ClaimDetail, type ClaimInput } from './model.ts';
 import * as claims from './service.ts';
 
 const Text = (description?: string) => Type.String(description === undefined ? {} : { description });
@@ -306,6 +306,7 @@ const DetailSchema = Type.Object({
   payment: PaymentSchema,
   events: Type.Array(EventSchema, { description: 'the status history, oldest first' }),
   contact: Words,
+  document_max_bytes: Type.Integer({ description: 'the largest document this platform accepts (YIDI_DOCUMENT_MAX_BYTES)' }),
 });
 const SummaryPage = Type.Object({
   items: Type.Array(Type.Object({ ...ClaimFields, medfee_sumamt_fen: Nullable(Money("the person's bill")) })),
@@ -342,6 +343,8 @@ function toBill(b: Type.Static<typeof BillBody>): BillInput {
 const sizeText = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`);
 
 export const routes: RouteModule = async (app, { db, clock, config }) => {
+  /** A claim as the API answers it: with the platform's document limit, which the portal shows beside the uploads. */
+  const answer = async (claim: Promise<ClaimDetail>) => ({ ...(await claim), document_max_bytes: config.documentMaxBytes });
   const tags = ['claims'];
   const asCase = (body: Type.Static<typeof CaseBody>) => body as ClaimInput;
 
@@ -370,13 +373,13 @@ export const routes: RouteModule = async (app, { db, clock, config }) => {
         response: { 201: DetailSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await db.tx((tx) => claims.createClaim(tx, request.principal, asCase(request.body), clock.now()))),
+    async (request, reply) => reply.code(201).send(await answer(db.tx((tx) => claims.createClaim(tx, request.principal, asCase(request.body), clock.now())))),
   );
 
   app.put(
     '/api/claims/:id',
     { schema: { tags, summary: "Change a draft's details", params: Id, body: CaseBody, response: { 200: DetailSchema } } },
-    async (request) => db.tx((tx) => claims.updateClaim(tx, request.principal, request.params.id, asCase(request.body), clock.now())),
+    async (request) => answer(db.tx((tx) => claims.updateClaim(tx, request.principal, request.params.id, asCase(request.body), clock.now()))),
   );
 
   app.get(
@@ -424,7 +427,7 @@ export const routes: RouteModule = async (app, { db, clock, config }) => {
         response: { 200: DetailSchema },
       },
     },
-    async (request) => claims.getClaim(db, request.principal, request.params.id, today(clock)),
+    async (request) => answer(claims.getClaim(db, request.principal, request.params.id, today(clock))),
   );
 
   app.get(
@@ -540,7 +543,7 @@ export const routes: RouteModule = async (app, { db, clock, config }) => {
         response: { 200: DetailSchema },
       },
     },
-    async (request) => db.tx((tx) => claims.submitClaim(tx, request.principal, request.params.id, request.body, clock.now())),
+    async (request) => answer(db.tx((tx) => claims.submitClaim(tx, request.principal, request.params.id, request.body, clock.now()))),
   );
 
   app.post(
@@ -554,7 +557,7 @@ export const routes: RouteModule = async (app, { db, clock, config }) => {
         response: { 200: DetailSchema },
       },
     },
-    async (request) => db.tx((tx) => claims.answerRequest(tx, request.principal, request.params.id, request.body, clock.now())),
+    async (request) => answer(db.tx((tx) => claims.answerRequest(tx, request.principal, request.params.id, request.body, clock.now()))),
   );
 
   app.post(
@@ -580,7 +583,7 @@ export const routes: RouteModule = async (app, { db, clock, config }) => {
       const b = request.body;
       const { principal } = request;
       const id = request.params.id;
-      return db.tx((tx) => {
+      return answer(db.tx((tx) => {
         switch (b.decision) {
           case 'request_documents':
             return claims.requestDocuments(tx, principal, id, { message: b.message ?? '', ...(b.documents ? { documents: b.documents } : {}) }, clock.now());
@@ -592,7 +595,7 @@ export const routes: RouteModule = async (app, { db, clock, config }) => {
           case 'reject':
             return claims.decideClaim(tx, principal, id, { decision: 'reject', reason: b.reason ?? '' }, clock.now());
         }
-      });
+      }));
     },
   );
 
@@ -609,6 +612,6 @@ export const routes: RouteModule = async (app, { db, clock, config }) => {
         response: { 200: DetailSchema },
       },
     },
-    async (request) => db.tx((tx) => claims.payClaim(tx, request.principal, request.params.id, request.body, clock.now())),
+    async (request) => answer(db.tx((tx) => claims.payClaim(tx, request.principal, request.params.id, request.body, clock.now()))),
   );
 };

@@ -230,6 +230,8 @@ export interface ClaimDetail extends Claim {
   payment: ClaimPayment | null;
   events: ClaimEvent[];
   contact: Bilingual;
+  /** the largest document the platform accepts */
+  document_max_bytes: number;
 }
 
 export interface ClaimPreview {

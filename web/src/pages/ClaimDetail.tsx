@@ -22,23 +22,6 @@ import { formatYuan } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, withLastQuery } from '../router.tsx';
 
-/**
- * The platform's default document limit (YIDI_DOCUMENT_MAX_BYTES). The API
- * does not publish the configured one, so a refusal that names another limit
- * replaces it on screen.
- */
-const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-
-/** The limit a refusal names: `max_bytes`, or "(N bytes)" in the 413's field message. */
-function limitFrom(problem: ApiError): number | null {
-  if (typeof problem.body.max_bytes === 'number') return problem.body.max_bytes;
-  for (const i of problem.issues) {
-    const m = /\((\d+) bytes\)/.exec(i.message);
-    if (m) return Number(m[1]);
-  }
-  return null;
-}
-
 /** One claim, for the person (or their agent): what is still needed, the papers, the bill, the estimate, submitting and the history. */
 export function ClaimPage({ id, me }: { id: number; me: Me }) {
   const { t } = useI18n();
@@ -177,7 +160,6 @@ function StatusNotice({ c }: { c: ClaimDetail }) {
 function ChecklistCard({ c, open, onChanged }: { c: ClaimDetail; open: boolean; onChanged: () => void }) {
   const { t } = useI18n();
   const words = useWords();
-  const [limit, setLimit] = useState(DEFAULT_MAX_BYTES);
   const asked = requestedDocuments(c);
   const askedTypes = new Set(asked?.documents ?? []);
   // Asked-for types outside the checklist (and "other") get a row too.
@@ -196,7 +178,7 @@ function ChecklistCard({ c, open, onChanged }: { c: ClaimDetail; open: boolean; 
         {open && (
           <>
             {' · '}
-            {t('clm.fileRule', { size: sizeText(limit) })}
+            {t('clm.fileRule', { size: sizeText(c.document_max_bytes) })}
           </>
         )}
       </p>
@@ -213,11 +195,11 @@ function ChecklistCard({ c, open, onChanged }: { c: ClaimDetail; open: boolean; 
             docs={c.documents.filter((d) => d.doc_type === r.type)}
             open={open}
             onUploaded={onChanged}
-            onLimit={setLimit}
+            maxBytes={c.document_max_bytes}
           />
         ))}
         {(open || extra.length > 0) && (
-          <DocRow claimId={c.id} type="other" why={null} provided={null} askedNow={false} docs={extra} open={open} onUploaded={onChanged} onLimit={setLimit} />
+          <DocRow claimId={c.id} type="other" why={null} provided={null} askedNow={false} docs={extra} open={open} onUploaded={onChanged} maxBytes={c.document_max_bytes} />
         )}
       </ul>
     </Card>
@@ -233,7 +215,7 @@ function DocRow({
   docs,
   open,
   onUploaded,
-  onLimit,
+  maxBytes,
 }: {
   claimId: number;
   type: DocType;
@@ -244,7 +226,7 @@ function DocRow({
   docs: ClaimDocument[];
   open: boolean;
   onUploaded: () => void;
-  onLimit: (bytes: number) => void;
+  maxBytes: number;
 }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
@@ -264,10 +246,7 @@ function DocRow({
       setDone(t('clm.uploaded', { name: file.name }));
       onUploaded();
     } catch (err) {
-      const problem = err instanceof ApiError ? err : new ApiError(0, 'network', undefined);
-      const limit = limitFrom(problem);
-      if (limit !== null) onLimit(limit);
-      setError(problem);
+      setError(err instanceof ApiError ? err : new ApiError(0, 'network', undefined));
     } finally {
       setBusy(false);
     }
@@ -306,7 +285,7 @@ function DocRow({
         )}
         {error && (
           <div className="alert alert-error claim-upload-error" role="alert" data-testid="upload-error">
-            <p className="alert-title">{error.status === 413 ? t('clm.uploadTooLarge', { size: sizeText(limitFrom(error) ?? DEFAULT_MAX_BYTES) }) : t('clm.uploadRefused')}</p>
+            <p className="alert-title">{error.status === 413 ? t('clm.uploadTooLarge', { size: sizeText(maxBytes) }) : t('clm.uploadRefused')}</p>
             <p>{errorMessage(t, error)}</p>
           </div>
         )}
