@@ -12,6 +12,8 @@
 # PostgreSQL 15 is preferred because it is what production must run on; set PG_BIN
 # to use other binaries. Run as root, the cluster runs as the `postgres` user
 # (PostgreSQL refuses to run as root). Durability is off: the data is disposable.
+# PG_THROWAWAY_SETTINGS adds server settings, e.g. for a large benchmark:
+#   PG_THROWAWAY_SETTINGS='shared_buffers=4GB max_wal_size=16GB'
 set -euo pipefail
 
 marker=.yidi-pg-throwaway
@@ -67,10 +69,12 @@ start() {
   fi
   # The port is free when probed; another process could take it before the
   # server binds, so try a few.
+  local extra=() setting
+  for setting in ${PG_THROWAWAY_SETTINGS:-}; do extra+=("-c $setting"); done
   for _ in 1 2 3 4 5; do
     port=$(free_port)
     if as_owner "$dir" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -s \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${extra[*]:-}" \
         start >&2; then
       break
     fi
