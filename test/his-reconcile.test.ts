@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInstitutionKey } from '../src/auth/service.ts';
-import { hospitalExclusions } from '../src/reconciliation/service.ts';
 import { MAX_FILE_BYTES } from '../src/reconciliation/rules.ts';
 import { personOf, system } from './support/fixtures.ts';
 import { gatewayHeaders, hisEnvelope } from './support/his.ts';
@@ -68,6 +67,14 @@ const totalsOf = (rows: Row[]) => ({
   acct_pay: sum(rows, 'acct_pay'),
   fixmedins_setl_cnt: rows.length,
 });
+/** What the clearing carries out of a month as the hospitals' exclusions. */
+const excludedByHospitals = async (month: string) =>
+  (
+    await w.db.query<{ setl_id: string; fixmedins_code: string; month: string; memo: string }>(
+      "SELECT setl_id, fixmedins_code, clr_month AS month, memo FROM hospital_confirmation_in_force WHERE clr_month = $1 AND cnfm_flag = '0' ORDER BY setl_id",
+      [month],
+    )
+  ).rows;
 const count = async (table: string) => Number((await w.db.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
 
 /** The harness sends Harbin as the insured place; a Shenzhen patient's visit goes in an envelope of its own. */
@@ -379,7 +386,7 @@ describe('3260–3262 cross-provincial clearing detail', () => {
     const page = await w.ok('3260', { data: month });
     const c = page.data.find((r: any) => r.setl_id === C.setl_id);
     expect(c).toMatchObject({ cnfm_flag: '0', memo: '费用有争议' });
-    expect(await hospitalExclusions(w.db, system, '2026-11')).toEqual([{ setl_id: C.setl_id, fixmedins_code: HOSPITAL, month: '2026-11', memo: '费用有争议' }]);
+    expect(await excludedByHospitals('2026-11')).toEqual([{ setl_id: C.setl_id, fixmedins_code: HOSPITAL, month: '2026-11', memo: '费用有争议' }]);
   });
 
   it('refuses an exclusion without a reason and settlements outside the detail', async () => {
@@ -398,20 +405,16 @@ describe('3260–3262 cross-provincial clearing detail', () => {
     const page = await w.ok('3260', { data: month });
     expect(page.data.every((r: any) => r.cnfm_flag === null)).toBe(true);
     expect(page.totals.uncnfm_cnt).toBe(4);
-    expect(await hospitalExclusions(w.db, system, '2026-11')).toEqual([]);
+    expect(await excludedByHospitals('2026-11')).toEqual([]);
 
     const nothing = await w.send('3262', { data: month });
     expect(nothing.infcode).toBe(-2);
     expect(nothing.err_msg).toContain('nothing to roll back');
 
     await w.ok('3261', { data: month, detail: [{ setl_id: C2.setl_id, cnfm_flag: '0', memo: '随原结算剔除' }] });
-    expect((await hospitalExclusions(w.db, system, '2026-11')).map((e) => e.setl_id)).toEqual([C2.setl_id]);
+    expect((await excludedByHospitals('2026-11')).map((e) => e.setl_id)).toEqual([C2.setl_id]);
     // Append-only: two confirmations, the rollback, the new confirmation.
     expect(await count('hospital_clearing_event')).toBe(4);
     await expect(w.db.query('DELETE FROM hospital_clearing_event')).rejects.toThrow(/append-only/);
-  });
-
-  it('keeps exclusions to the platform', async () => {
-    await expect(hospitalExclusions(w.db, { kind: 'institution', code: HOSPITAL, admdvs: SHENZHEN }, '2026-11')).rejects.toThrow(/may not/);
   });
 });

@@ -8,7 +8,6 @@ import { getInstitution } from '../institutions/service.ts';
 import type { Balance } from '../ledger/model.ts';
 import { accountCode } from '../ledger/rules.ts';
 import { balance, balances, LEDGER, postTransfers, type BalancesQuery } from '../ledger/service.ts';
-import { hospitalExclusions } from '../reconciliation/service.ts';
 import { listRegions } from '../reference/service.ts';
 import type {
   ClearingSettings,
@@ -164,8 +163,7 @@ export async function clearMonth(db: Db, actor: Principal | undefined, monthText
     if (m.status !== 'closed') return;
     const r = await store.reconcile(tx, month, m.since_month);
     // The hospitals' own exclusions (HIS 3261) no longer change: 3261 is refused once a month is closed.
-    const hospital = await hospitalExclusions(tx, actor, month, m.since_month);
-    const excluded = await store.insertHospitalExclusions(tx, month, m.since_month, hospital, o.now);
+    const excluded = await store.insertHospitalExclusions(tx, month, m.since_month, o.now);
     const confirmBy = addWorkingDays(o.today, settings.confirmWorkingDays);
     await store.markIssued(tx, month, o.now, confirmBy);
     await audit(tx, actor, 'issue', 'clearing_month', month, { statements: r.statements, rows: r.rows, hospital_exclusions: excluded, confirm_by: confirmBy });

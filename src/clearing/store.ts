@@ -156,23 +156,17 @@ export async function reconcile(tx: Queryable, month: string, since: string | nu
  * the month's statements and are carried into the next month reconciled. Only
  * rows of the statements being issued count; answers how many were recorded.
  */
-export async function insertHospitalExclusions(
-  tx: Queryable,
-  month: string,
-  since: string | null,
-  items: readonly { setl_id: string; fixmedins_code: string; memo: string }[],
-  at: Date,
-): Promise<number> {
-  if (items.length === 0) return 0;
+export async function insertHospitalExclusions(tx: Queryable, month: string, since: string | null, at: Date): Promise<number> {
   const r = await tx.query(
     `INSERT INTO clearing_exclusion (setl_id, month, statement_id, side, reason, medfee_fen, fund_fen, acct_fen, excluded_by, excluded_at)
      SELECT s.setl_id, $1::text, $1::text || '-' || s.insuplc_province || '-' || s.mdtrtarea_province, 'treatment',
-            'hospital ' || s.fixmedins_code || ': ' || i.memo, s.medfee_sumamt_fen, s.fund_pay_sumamt_fen, s.acct_pay_fen, 'institution:' || s.fixmedins_code, $3
-       FROM unnest($4::text[], $5::text[], $6::text[]) AS i(setl_id, fixmedins_code, memo)
-       JOIN settlement s ON s.setl_id = i.setl_id AND s.fixmedins_code = i.fixmedins_code
-      WHERE s.setl_month > $2::text AND s.setl_month <= $1::text AND s.insuplc_province <> s.mdtrtarea_province
+            'hospital ' || s.fixmedins_code || ': ' || h.memo, s.medfee_sumamt_fen, s.fund_pay_sumamt_fen, s.acct_pay_fen, 'institution:' || s.fixmedins_code, $3
+       FROM hospital_confirmation_in_force h
+       JOIN settlement s ON s.setl_id = h.setl_id AND s.fixmedins_code = h.fixmedins_code
+      WHERE h.cnfm_flag = '0' AND h.clr_month > $2::text AND h.clr_month <= $1::text
+        AND s.setl_month > $2::text AND s.setl_month <= $1::text AND s.insuplc_province <> s.mdtrtarea_province
      ON CONFLICT (setl_id, month) DO NOTHING`,
-    [month, since ?? BEFORE_ALL, at, items.map((i) => i.setl_id), items.map((i) => i.fixmedins_code), items.map((i) => i.memo)],
+    [month, since ?? BEFORE_ALL, at],
   );
   return r.rowCount ?? 0;
 }

@@ -219,14 +219,6 @@ export interface ConfirmationInForce extends Confirmation {
   month: string;
 }
 
-/** A settlement a hospital excluded from a month's clearing, for the clearing module. */
-export interface HospitalExclusion {
-  setl_id: string;
-  fixmedins_code: string;
-  month: string;
-  memo: string;
-}
-
 // ---------------------------------------------------------------- clearing applications (3203 / 3204)
 
 /** The figures of a clearing application the platform checks against its own. */

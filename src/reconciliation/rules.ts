@@ -276,11 +276,6 @@ export function lastDayOf(month: string): string {
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
-/** The month before yyyy-MM. */
-export function monthBefore(month: string): string {
-  return addDays(`${month}-01`, -1).slice(0, 7);
-}
-
 /**
  * The issues of an application's month, clearing type, clearing way and
  * period. An application covers a whole month: the period, when sent, is its

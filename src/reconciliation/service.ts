@@ -20,7 +20,6 @@ import type {
   DetailRequest,
   DetailResult,
   DownloadRequest,
-  HospitalExclusion,
   PlatformRow,
   RollbackRequest,
   StoredFile,
@@ -349,22 +348,6 @@ export async function rollbackClearing(tx: Queryable, actor: Principal | undefin
   await store.insertRollback(tx, { fixmedins_code: r.fixmedins_code, month: r.month, memo: r.memo, msgid: r.msgid, at: now });
   await audit(tx, actor, 'clearing_rollback', 'hospital_clearing_month', `${r.fixmedins_code}/${r.month}`, { rolled_back: inForce.length, msgid: r.msgid });
   return { rolled_back: inForce.length };
-}
-
-/**
- * For the monthly clearing (the platform only): the settlements hospitals
- * excluded from `month` with their reasons, as confirmed now. A settlement
- * whose exclusion was rolled back, or confirmed again with cnfm_flag 1, is
- * not among them. With `since` (the month cleared before; null for the first
- * clearing), those of every month after it up to `month`.
- */
-export async function hospitalExclusions(tx: Queryable, actor: Principal | undefined, month: string, since?: string | null): Promise<HospitalExclusion[]> {
-  authorize(actor, 'settlement.read');
-  checkMonth(month, 'month');
-  if (typeof since === 'string') checkMonth(since, 'since');
-  const after = since === undefined ? undefined : (since ?? '0000-00');
-  const excluded = await store.confirmationsInForce(tx, month, null, '0', after);
-  return excluded.map((c) => ({ setl_id: c.setl_id, fixmedins_code: c.fixmedins_code, month: c.month, memo: c.memo ?? '' }));
 }
 
 // ---------------------------------------------------------------- clearing applications (3203 / 3204)

@@ -1,7 +1,6 @@
 import { fenFromDb } from '../core/money.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { ClearingApplication, CnfmFlag, ConfirmationInForce, Figures, LineCounts, Period, StoredFile, TotalsVerdict } from './model.ts';
-import { monthBefore } from './rules.ts';
 
 /** SQL for the reconciliation tables (migrations/0011_reconciliation.sql) only. */
 
@@ -93,29 +92,16 @@ export async function insertRollback(tx: Queryable, e: { fixmedins_code: string;
 }
 
 /**
- * The confirmations in force for a month: per settlement, its latest
- * confirmation after its institution's latest rollback of the month; of one
- * institution, or of all when `fixmedinsCode` is null. With `after`, those of
- * every month after it up to `month`.
+ * An institution's confirmations in force for a month (the view of migration
+ * 0014): per settlement, its latest confirmation after the institution's
+ * latest rollback of the month.
  */
-export async function confirmationsInForce(
-  tx: Queryable,
-  month: string,
-  fixmedinsCode: string | null,
-  flag?: CnfmFlag,
-  after?: string,
-): Promise<ConfirmationInForce[]> {
+export async function confirmationsInForce(tx: Queryable, month: string, fixmedinsCode: string, flag?: CnfmFlag): Promise<ConfirmationInForce[]> {
   const r = await tx.query<{ fixmedins_code: string; clr_month: string; setl_id: string; cnfm_flag: CnfmFlag; memo: string | null }>(
-    `SELECT * FROM (
-       SELECT DISTINCT ON (e.fixmedins_code, e.clr_month, e.setl_id) e.fixmedins_code, e.clr_month, e.setl_id, e.cnfm_flag, e.memo
-         FROM hospital_clearing_event e
-        WHERE e.clr_month <= $1 AND e.clr_month > $4 AND ($2::text IS NULL OR e.fixmedins_code = $2) AND e.action = 'confirm'
-          AND e.id > COALESCE((SELECT max(r.id) FROM hospital_clearing_event r
-                                WHERE r.clr_month = e.clr_month AND r.fixmedins_code = e.fixmedins_code AND r.action = 'rollback'), 0)
-        ORDER BY e.fixmedins_code, e.clr_month, e.setl_id, e.id DESC) c
-      WHERE $3::text IS NULL OR c.cnfm_flag = $3
-      ORDER BY c.clr_month, c.fixmedins_code, c.setl_id`,
-    [month, fixmedinsCode, flag ?? null, after ?? monthBefore(month)],
+    `SELECT fixmedins_code, clr_month, setl_id, cnfm_flag, memo FROM hospital_confirmation_in_force
+      WHERE clr_month = $1 AND fixmedins_code = $2 AND ($3::text IS NULL OR cnfm_flag = $3)
+      ORDER BY setl_id`,
+    [month, fixmedinsCode, flag ?? null],
   );
   return r.rows.map((x) => ({ fixmedins_code: x.fixmedins_code, month: x.clr_month, setl_id: x.setl_id, cnfm_flag: x.cnfm_flag, memo: x.memo }));
 }
