@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import type { Queryable } from '../db/pool.ts';
 import { DomainError, invalid, conflict } from '../core/errors.ts';
 import { parseCertno } from '../core/idcard.ts';
-import { getInstitution } from '../institutions/service.ts';
 import { audit } from './audit.ts';
 import type { Principal, StaffRole } from './model.ts';
 import { authorize } from './permissions.ts';
@@ -100,11 +99,10 @@ export async function createPersonLogin(
 
 /** Issues a gateway key for a hospital's system. The secret is shown once, here. */
 export async function createInstitutionKey(tx: Queryable, actor: Principal, institutionCode: string): Promise<{ appId: string; secret: string }> {
-  const inst = await getInstitution(tx, institutionCode).catch((err: unknown) => {
-    if (err instanceof DomainError && err.code === 'not_found') throw invalid('institution_code', `${institutionCode} is not a designated institution`);
-    throw err;
-  });
-  authorize(actor, 'institution.write', { region: inst.admdvs });
+  // Read here rather than through the institutions service, which depends on auth.
+  const area = await store.institutionArea(tx, institutionCode);
+  if (area === null) throw invalid('institution_code', `${institutionCode} is not a designated institution`);
+  authorize(actor, 'institution.write', { region: area });
   const appId = `yd${crypto.randomBytes(8).toString('hex')}`;
   const secret = crypto.randomBytes(24).toString('base64url');
   await store.insertInstitutionKey(tx, appId, institutionCode, secret);

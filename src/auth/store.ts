@@ -49,6 +49,17 @@ export async function revokeSession(tx: Queryable, tokenHash: string, now: Date)
   await tx.query('UPDATE app_session SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash, now]);
 }
 
+/**
+ * The pooling area of a designated institution, or null when there is none
+ * with the code. Gateway keys belong to institutions, and the institutions
+ * module depends on auth (audit, permissions): their area is read here, as
+ * `checkSignedRequest` reads it with the key, not through that module.
+ */
+export async function institutionArea(tx: Queryable, code: string): Promise<string | null> {
+  const r = await tx.query<{ admdvs: string }>('SELECT admdvs FROM institution WHERE code = $1', [code]);
+  return r.rows[0]?.admdvs ?? null;
+}
+
 export async function insertInstitutionKey(tx: Queryable, appId: string, code: string, secret: string): Promise<void> {
   await tx.query('INSERT INTO institution_key (app_id, institution_code, secret) VALUES ($1, $2, $3)', [appId, code, secret]);
 }

@@ -5,7 +5,6 @@ import { DomainError, invalidMany, notFound, type FieldIssue } from '../core/err
 import { schemaIssues } from '../core/validate.ts';
 import type { Queryable } from '../db/pool.ts';
 import { bp, type Bp } from '../core/money.ts';
-import { mappedHilistCode } from '../institutions/service.ts';
 import { getRegion, provinceOf } from '../reference/service.ts';
 import type { CatalogItem } from './model.ts';
 import { CatalogFileSchema, CatalogItemSchema, itemIssues, itemKey, planImport, type Incoming } from './rules.ts';
@@ -141,18 +140,6 @@ export async function classifyManyOn(tx: Queryable, province: string, pairs: rea
   }
   for (const { pair, item } of await store.inForceOn(tx, province, asked)) found.set(pairKey(asked[pair]!.hilist_code, asked[pair]!.date), item);
   return { get: (code, date) => found.get(pairKey(code, date)) };
-}
-
-/** The national code an institution's own item code maps to, or null when unmapped. */
-export async function resolveLocalCode(tx: Queryable, institutionCode: string, medinsListCodg: string): Promise<string | null> {
-  return mappedHilistCode(tx, institutionCode, medinsListCodg);
-}
-
-/** `resolveLocalCode` for several codes: each distinct code once, one after another on the transaction. */
-export async function resolveLocalCodes(tx: Queryable, institutionCode: string, medinsListCodgs: readonly string[]): Promise<Map<string, string | null>> {
-  const out = new Map<string, string | null>();
-  for (const code of new Set(medinsListCodgs)) out.set(code, await mappedHilistCode(tx, institutionCode, code));
-  return out;
 }
 
 /** Which of `codes` the province's catalogue lists in any version (for checking mappings). */

@@ -23,7 +23,9 @@ import { netOf } from './rules.ts';
  * that table here, read-only, in a few GROUP BY statements is what lets a
  * month of millions of rows be reconciled in seconds (through the covering
  * index of migration 0010); the settlement service answers one settlement at
- * a time. Nothing here writes to another module's table.
+ * a time. The hospitals' exclusions (HIS 3261) are read the same way, from
+ * the view `hospital_confirmation_in_force` the reconciliation publishes
+ * (migration 0014). Nothing here writes to another module's table.
  */
 
 /** Before the first clearing every month compares greater than this. */

@@ -2,14 +2,14 @@ import { audit } from '../auth/audit.ts';
 import type { Principal } from '../auth/model.ts';
 import { authorize, isAllowed } from '../auth/permissions.ts';
 import type { CatalogItem } from '../catalog/model.ts';
-import { classifyManyOn, resolveLocalCodes } from '../catalog/service.ts';
+import { classifyManyOn } from '../catalog/service.ts';
 import { businessDate, shanghaiDateTime } from '../core/clock.ts';
 import { DomainError, invalid, invalidMany, notFound, type FieldIssue } from '../core/errors.ts';
 import { fen, yuanFromJson, type Fen } from '../core/money.ts';
 import type { Queryable } from '../db/pool.ts';
 import { mdtrtId as newMdtrtId } from '../core/ids.ts';
 import { coverage } from '../filing/service.ts';
-import { getInstitution } from '../institutions/service.ts';
+import { getInstitution, mappedHilistCodes } from '../institutions/service.ts';
 import { hasQualificationOn, insuranceOn } from '../people/service.ts';
 import { isKnownCode, listChronicDiseases, provinceOf } from '../reference/service.ts';
 import { classifyLine, sumParts } from '../settlement/engine.ts';
@@ -429,7 +429,7 @@ function catalogueReader(tx: Queryable, institution: string, province: string) {
     return items.get(key(code, date))!;
   };
   const local = async (code: string) => {
-    if (!mapped.has(code)) mapped.set(code, (await resolveLocalCodes(tx, institution, [code])).get(code)!);
+    if (!mapped.has(code)) mapped.set(code, (await mappedHilistCodes(tx, institution, [code])).get(code)!);
     return mapped.get(code)!;
   };
   return {
@@ -438,7 +438,7 @@ function catalogueReader(tx: Queryable, institution: string, province: string) {
       await fetch([...lines.flatMap((l) => (l.line.med_list_codg === undefined ? [] : [{ hilist_code: l.line.med_list_codg, date: l.date }])), ...more]);
       const unmatched = lines.filter((l) => l.line.med_list_codg === undefined || items.get(key(l.line.med_list_codg, l.date)) === null);
       const own = [...new Set(unmatched.map((l) => ownCode(l.line)))].filter((c) => !mapped.has(c));
-      if (own.length > 0) for (const [c, national] of await resolveLocalCodes(tx, institution, own)) mapped.set(c, national);
+      if (own.length > 0) for (const [c, national] of await mappedHilistCodes(tx, institution, own)) mapped.set(c, national);
       await fetch(unmatched.flatMap((l) => {
         const national = mapped.get(ownCode(l.line));
         return national == null ? [] : [{ hilist_code: national, date: l.date }];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../test/support/db.ts';
 import type { Principal } from '../auth/model.ts';
-import { importCatalog, resolveLocalCode } from '../catalog/service.ts';
+import { importCatalog } from '../catalog/service.ts';
 import type { CatalogItem } from '../catalog/model.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Db } from '../db/pool.ts';
@@ -13,6 +13,7 @@ import {
   getInstitution,
   importInstitutions,
   importItemMappings,
+  mappedHilistCode,
   searchInstitutions,
 } from './service.ts';
 
@@ -157,8 +158,8 @@ describe('item mappings', () => {
       { institution_code: 'P44010000001', medins_list_codg: 'amx-250', hilist_code: 'XA01CAA025A001010100483' },
     ];
     expect(await db.tx((tx) => importItemMappings(tx, gzTreatment, { mappings }))).toEqual({ imported: 2 });
-    expect(await resolveLocalCode(db, 'H44010000001', 'YP0001')).toBe('XA01CAA025A001010100483');
-    expect(await resolveLocalCode(db, 'H44010000001', 'unknown')).toBeNull();
+    expect(await mappedHilistCode(db, 'H44010000001', 'YP0001')).toBe('XA01CAA025A001010100483');
+    expect(await mappedHilistCode(db, 'H44010000001', 'unknown')).toBeNull();
     expect(await exportItemMappings(db, system, { admdvs: '440100' })).toEqual({
       mappings: [...mappings].sort((a, b) => a.institution_code.localeCompare(b.institution_code)),
     });

@@ -219,3 +219,10 @@ export async function getInstitution(tx: Queryable, code: string): Promise<Insti
 export async function mappedHilistCode(tx: Queryable, institutionCode: string, medinsListCodg: string): Promise<string | null> {
   return store.mappedCode(tx, institutionCode, medinsListCodg);
 }
+
+/** `mappedHilistCode` for several codes: each distinct code once, one after another on the transaction. */
+export async function mappedHilistCodes(tx: Queryable, institutionCode: string, medinsListCodgs: readonly string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  for (const code of new Set(medinsListCodgs)) out.set(code, await store.mappedCode(tx, institutionCode, code));
+  return out;
+}
