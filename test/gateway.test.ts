@@ -85,6 +85,13 @@ describe('hospital gateway signature', () => {
     expect(again.json().detail).toMatch(/used before/);
   });
 
+  it('issues keys only to designated institutions, and only by staff of their area', async () => {
+    await expect(createInstitutionKey(db, system, 'H44039999999')).rejects.toMatchObject({ code: 'validation', issues: [{ path: 'institution_code' }] });
+    const harbinAgency = { kind: 'insured_agency' as const, userId: 1, username: 'harbin', region: HARBIN };
+    await expect(createInstitutionKey(db, harbinAgency, 'H44030000009')).rejects.toMatchObject({ code: 'forbidden' });
+    expect(Number((await db.query("SELECT count(*) AS n FROM institution_key")).rows[0].n)).toBe(1);
+  });
+
   it('refuses an unknown app id', async () => {
     expect((await ask(signed({ 'x-tif-paasid': 'nobody' }))).statusCode).toBe(401);
   });
