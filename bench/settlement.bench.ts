@@ -8,6 +8,9 @@
  *   once (default 50), YIDI_BENCH_SETTLEMENTS stays (default 1 000) of 10 lines,
  *   each settled with its year totals, account, ledger transfers and stored
  *   answer: settlements/s, p50 and p99;
+ * - for 2301 and 2304, where the CPU went per unit of work: the server, the
+ *   hospitals' client (a process of its own) and the rest of the machine,
+ *   which is PostgreSQL's backends when nothing else runs;
  * on PGlite, and on PostgreSQL when DATABASE_URL is set, where pgbench's TPC-B
  * (`pgbench -i -s 10`, then `-c 50 -j 2 -T YIDI_BENCH_PGBENCH_SECONDS`, default
  * 10) runs on a scratch database of the same server as the ceiling to compare with.
@@ -272,8 +275,9 @@ interface Stay {
 type Job = { base: string } & ({ kind: 'upload'; stays: Stay[]; batches: number } | { kind: 'settle'; stays: Stay[] });
 
 /** Runs a job in the load process; answers the seconds it took and each request's latency in ms. */
-async function load(job: Job): Promise<{ seconds: number; latencies: number[] }> {
+async function load(job: Job): Promise<Run> {
   const latencies: number[] = [];
+  const cpuBefore = process.cpuUsage();
   const timed = async (h: Hospital, infno: string, input: unknown) => {
     const started = performance.now();
     const r = await his(job.base, h, infno, input);
@@ -302,23 +306,55 @@ async function load(job: Job): Promise<{ seconds: number; latencies: number[] }>
       }),
     );
   }
-  return { seconds: (performance.now() - start) / 1000, latencies };
+  return { seconds: (performance.now() - start) / 1000, latencies, client_cpu_ms: cpuMs(process.cpuUsage(cpuBefore)) };
 }
 
+/** What a job took: its time, each request's latency (ms) and the CPU time (ms) of the client, of this server and of the whole machine. */
+interface Run {
+  seconds: number;
+  latencies: number[];
+  client_cpu_ms: number;
+}
+type Measured = Run & { server_cpu_ms: number; machine_cpu_ms: number };
+
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+const machineBusyMs = () => os.cpus().reduce((n, c) => n + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
+
 /** Sends `job` from a separate process while this one serves it. */
-async function fromOutside(job: Job): Promise<{ seconds: number; latencies: number[] }> {
+async function fromOutside(job: Job): Promise<Measured> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yidi-bench-load-')), 'job.json');
   fs.writeFileSync(file, JSON.stringify(job));
+  const server = process.cpuUsage();
+  const machine = machineBusyMs();
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', self, '--load', file], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     if (code !== 0) throw new Error(`the load process failed (exit ${code})`);
-    return JSON.parse(out.trim().split('\n').at(-1)!) as { seconds: number; latencies: number[] };
+    const run = JSON.parse(out.trim().split('\n').at(-1)!) as Run;
+    return { ...run, server_cpu_ms: cpuMs(process.cpuUsage(server)), machine_cpu_ms: machineBusyMs() - machine };
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
+}
+
+/**
+ * Where a job's CPU went, per unit of work: this server, the hospitals'
+ * client, and the rest of the machine, which is PostgreSQL's backends when
+ * nothing else runs (the machine's figure includes the client's start-up).
+ */
+function cpuPer(m: Measured, units: number, unit: string, what: string, target: Target): BenchResult[] {
+  const per = (ms: number) => Math.round((ms / units) * 1000) / 1000;
+  return [
+    { name: `${what} CPU: server${target === 'pglite' ? ' with PGlite in it' : ''}, ${label(target)}`, value: per(m.server_cpu_ms), unit: `ms/${unit}` },
+    { name: `${what} CPU: hospitals' client, ${label(target)}`, value: per(m.client_cpu_ms), unit: `ms/${unit}` },
+    {
+      name: `${what} CPU: rest of the machine${target === 'postgres' ? " (PostgreSQL's backends)" : ''}, ${label(target)}`,
+      value: per(Math.max(0, m.machine_cpu_ms - m.server_cpu_ms - m.client_cpu_ms)),
+      unit: `ms/${unit}`,
+    },
+  ];
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
@@ -343,6 +379,8 @@ async function measure(target: Target): Promise<BenchResult[]> {
         { name: `2304 settlement via HTTP, ${hospitals} hospitals at once, ${t}`, value: Math.round(settlements / st.seconds), unit: 'settlements/s', ...(target === 'postgres' ? { baseline: 'pgbench TPC-B, 50 clients, PostgreSQL' } : {}) },
         { name: `2304 settlement p50, ${t}`, value: Math.round(median(latencies) * 10) / 10, unit: 'ms' },
         { name: `2304 settlement p99, ${t}`, value: Math.round(percentile(latencies, 99) * 10) / 10, unit: 'ms' },
+        ...cpuPer(up, (uploadBatches * BATCH) / 1000, '1 000 lines', '2301', target),
+        ...cpuPer(st, settlements, 'settlement', '2304', target),
       ];
       if (target === 'postgres') results.push({ name: 'pgbench TPC-B, 50 clients, PostgreSQL', value: Math.round(await pgbench()), unit: 'tps' });
       return results;
