@@ -213,7 +213,8 @@ export async function linesOf(tx: Queryable, mdtrtId: string, statuses?: readonl
 export async function liveLinesBySn(tx: Queryable, mdtrtId: string, sns: readonly string[]): Promise<StoredLine[]> {
   if (sns.length === 0) return [];
   const r = await tx.query<LineRow>(
-    `SELECT ${lineColumns} FROM fee_line WHERE mdtrt_id = $1 AND feedetl_sn = ANY($2::text[]) AND status <> 'cancelled'`,
+    // A semi-join, not `= ANY($2)`: a prepared statement's generic plan compares each of a long stay's lines with every sn of the batch in turn.
+    `SELECT ${lineColumns} FROM fee_line WHERE mdtrt_id = $1 AND status <> 'cancelled' AND feedetl_sn IN (SELECT unnest($2::text[]))`,
     [mdtrtId, sns],
   );
   return r.rows.map(lineOf);
