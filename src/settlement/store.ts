@@ -42,34 +42,49 @@ export async function yearTotals(tx: Queryable, k: Omit<YearKey, 'insuplc_admdvs
  * The year's totals, locked until the transaction ends. The rows are created
  * when absent, so two first settlements of the year wait on the same rows
  * instead of both reading zeros; the creation and the lock of rows that exist
- * are one statement. Rows created by that statement (or committed by another
- * transaction after it began) are not in its result, so a short answer is
- * read again, now seeing them. The lock takes the cap group's row and the
- * top-up rows in fund order, so settlements never deadlock here.
+ * are one statement. Rows that statement creates are zero and held by this
+ * transaction until it ends (another one inserting them waits on the unique
+ * index), so a first settlement of the year needs nothing more. Rows it
+ * neither created nor saw (committed by another transaction after it began)
+ * are read again. The lock takes the cap group's row and the top-up rows in
+ * fund order, so settlements never deadlock here.
  */
 export async function lockYearTotals(tx: Queryable, k: YearKey): Promise<YearTotals> {
-  const created = `WITH main AS (
-       INSERT INTO year_total (psn_no, insutype, year, cap_group, insuplc_admdvs) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
+  const r = await tx.query<{ created_main: number; created_topups: number; locked: LockedYearRow[] | null }>(
+    `WITH main AS (
+       INSERT INTO year_total (psn_no, insutype, year, cap_group, insuplc_admdvs) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1
      ), topups AS (
-       INSERT INTO year_topup_total (psn_no, insutype, year, fund) SELECT $1, $2, $3, unnest($6::text[]) ON CONFLICT DO NOTHING
-     )`;
-  return (await lockedYear(tx, k, { sql: created, params: [k.insuplc_admdvs, FUNDS] })) ?? (await lockedYear(tx, k))!;
+       INSERT INTO year_topup_total (psn_no, insutype, year, fund) SELECT $1, $2, $3, unnest($6::text[]) ON CONFLICT DO NOTHING RETURNING 1
+     ), locked AS (${LOCKED_YEAR_SQL})
+     SELECT (SELECT count(*) FROM main)::int AS created_main, (SELECT count(*) FROM topups)::int AS created_topups,
+            (SELECT json_agg(locked) FROM locked) AS locked`,
+    [k.psn_no, k.insutype, k.year, k.cap_group, k.insuplc_admdvs, FUNDS],
+  );
+  const { created_main, created_topups, locked } = r.rows[0]!;
+  if (created_main === 1 && created_topups === FUNDS.length) return emptyYearTotals();
+  if (created_main === 0 && created_topups === 0 && locked?.length === FUNDS.length) return totalsOf(locked);
+  const again = await tx.query<LockedYearRow>(LOCKED_YEAR_SQL, [k.psn_no, k.insutype, k.year, k.cap_group]);
+  return totalsOf(again.rows);
 }
 
-async function lockedYear(tx: Queryable, k: YearKey, creating = { sql: '', params: [] as unknown[] }): Promise<YearTotals | null> {
-  const r = await tx.query<{ deductible_paid_fen: string; pooled_paid_fen: string; fund: Fund; paid_fen: string; base_fen: string }>(
-    `${creating.sql}
-     SELECT y.deductible_paid_fen, y.pooled_paid_fen, t.fund, t.paid_fen, t.base_fen
+interface LockedYearRow {
+  deductible_paid_fen: string | number;
+  pooled_paid_fen: string | number;
+  fund: Fund;
+  paid_fen: string | number;
+  base_fen: string | number;
+}
+
+const LOCKED_YEAR_SQL = `SELECT y.deductible_paid_fen, y.pooled_paid_fen, t.fund, t.paid_fen, t.base_fen
        FROM year_total y JOIN year_topup_total t ON t.psn_no = y.psn_no AND t.insutype = y.insutype AND t.year = y.year
       WHERE y.psn_no = $1 AND y.insutype = $2 AND y.year = $3 AND y.cap_group = $4
-      ORDER BY t.fund FOR UPDATE`,
-    [k.psn_no, k.insutype, k.year, k.cap_group, ...creating.params],
-  );
-  if (r.rows.length < FUNDS.length) return null;
+      ORDER BY t.fund FOR UPDATE OF y, t`;
+
+function totalsOf(rows: readonly LockedYearRow[]): YearTotals {
   const totals = emptyYearTotals();
-  totals.deductible_paid_fen = fenFromDb(r.rows[0]!.deductible_paid_fen);
-  totals.pooled_paid_fen = fenFromDb(r.rows[0]!.pooled_paid_fen);
-  for (const t of r.rows) totals.topups[t.fund] = { paid_fen: fenFromDb(t.paid_fen), base_fen: fenFromDb(t.base_fen) };
+  totals.deductible_paid_fen = fenFromDb(rows[0]!.deductible_paid_fen);
+  totals.pooled_paid_fen = fenFromDb(rows[0]!.pooled_paid_fen);
+  for (const t of rows) totals.topups[t.fund] = { paid_fen: fenFromDb(t.paid_fen), base_fen: fenFromDb(t.base_fen) };
   return totals;
 }
 
