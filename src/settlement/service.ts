@@ -127,7 +127,7 @@ export async function resolveTerms(tx: Queryable, c: TermsCase): Promise<Terms> 
  * as a manual claim, in the caller's transaction.
  */
 export async function recordInYearTotals(tx: Queryable, terms: Terms, result: SettlementResult): Promise<void> {
-  await store.writeYearTotals(tx, terms.year, applyYearDelta(terms.yearTotals, result));
+  await store.writeYearTotals(tx, { key: terms.year, totals: applyYearDelta(terms.yearTotals, result) });
 }
 
 /** The live direct settlement of an invoice number (compared without blanks and case), if any. */
@@ -424,9 +424,9 @@ export async function settle(tx: Queryable, actor: Principal | undefined, r: Set
   const { visit, lines } = await visitToSettle(tx, actor, r);
   const { draft: d, terms, result } = await draft(tx, caseOf(visit, lines), r, now, true);
   const setlId = await nextSetlId(tx, visit.mdtrtarea_admvs, d.setl_date);
-  await store.writeYearTotals(tx, terms.year, applyYearDelta(terms.yearTotals, result));
   const row = { ...d, setl_id: setlId, kind: 'settle' as const, reverses: null, origin_setl_id: setlId };
-  await write(tx, actor!, row, now, { amount: fen(-d.amounts.acct_pay), reason: 'settlement', fresh: false });
+  const yearTotals = { key: terms.year, totals: applyYearDelta(terms.yearTotals, result) };
+  await write(tx, actor!, row, now, { amount: fen(-d.amounts.acct_pay), reason: 'settlement', fresh: false }, yearTotals);
   await post(tx, actor!, row);
   await encounters.markSettled(tx, visit.mdtrt_id, setlId, d.line_ids);
   return { ...row, live: true, created_at: now.toISOString() };
@@ -441,17 +441,18 @@ type Row = Omit<Settlement, 'live' | 'created_at'>;
 
 /**
  * Moves the account by `move` (negative: paid from it), stores the row with
- * the balance after and audits it. A settlement's computed balance is already
- * the locked one; a later row of its chain reads the balance afresh.
+ * the balance after and the person's year totals after it, and audits it. A
+ * settlement's computed balance is already the locked one; a later row of its
+ * chain reads the balance afresh.
  */
-async function write(tx: Queryable, actor: Principal, row: Row, now: Date, move: { amount: Fen; reason: string; fresh: boolean }): Promise<void> {
+async function write(tx: Queryable, actor: Principal, row: Row, now: Date, move: { amount: Fen; reason: string; fresh: boolean }, yearTotals: store.YearTotalsWrite): Promise<void> {
   if (move.amount !== 0) {
     row.amounts = { ...row.amounts, balc: await moveAccount(tx, { psn_no: row.psn_no, amount_fen: move.amount, reason: move.reason, ref: row.setl_id, at: now }) };
   } else if (move.fresh) {
     row.amounts = { ...row.amounts, balc: (await lockAccount(tx, row.psn_no)) ?? fen(0) };
   }
   const { setl_time: _text, ...rest } = row;
-  await store.insertSettlement(tx, { ...rest, setl_time: now, created_at: now });
+  await store.insertSettlement(tx, { ...rest, setl_time: now, created_at: now }, yearTotals);
   await audit(tx, actor, row.kind, 'settlement', row.setl_id, {
     mdtrt_id: row.mdtrt_id,
     reverses: row.reverses,
@@ -543,12 +544,11 @@ async function cancelLive(tx: Queryable, actor: Principal, live: Settlement, vis
   const key: store.YearKey = { psn_no: live.psn_no, insutype: live.insutype, year: live.terms.year, cap_group: live.terms.cap_group, insuplc_admdvs: live.insuplc_admdvs };
   const current = await store.lockYearTotals(tx, key);
   const reversed = reverse(resultOf(live));
-  await store.writeYearTotals(tx, key, applyYearDelta(current, reversed));
 
   const today = businessDate(now);
   const setlId = await nextSetlId(tx, live.mdtrtarea_admvs, today);
   const row = rowFrom(live, reversed, { setl_id: setlId, kind: 'cancel', reverses: live.setl_id, msgid, now });
-  await write(tx, actor, row, now, { amount: fen(live.amounts.acct_pay), reason: 'settlement cancelled', fresh: true });
+  await write(tx, actor, row, now, { amount: fen(live.amounts.acct_pay), reason: 'settlement cancelled', fresh: true }, { key, totals: applyYearDelta(current, reversed) });
   if (isCrossRegional(live)) {
     const ids = settlementTransfers(posting(live)).map((t) => t.id);
     if (ids.length > 0) {
@@ -633,7 +633,6 @@ export async function undoCancellation(tx: Queryable, actor: Principal | undefin
   const key: store.YearKey = { psn_no: named.psn_no, insutype: named.insutype, year: named.terms.year, cap_group: named.terms.cap_group, insuplc_admdvs: named.insuplc_admdvs };
   const current = await store.lockYearTotals(tx, key);
   const reinstated = reverse(resultOf(named));
-  await store.writeYearTotals(tx, key, applyYearDelta(current, reinstated));
   const acct = reinstated.setlinfo.acct_pay;
   if (acct > 0) {
     const balance = (await lockAccount(tx, named.psn_no)) ?? fen(0);
@@ -646,7 +645,7 @@ export async function undoCancellation(tx: Queryable, actor: Principal | undefin
   }
   const setlId = await nextSetlId(tx, named.mdtrtarea_admvs, businessDate(now));
   const row = rowFrom(named, reinstated, { setl_id: setlId, kind: 'reinstate', reverses: named.setl_id, msgid: r.msgid, now });
-  await write(tx, actor!, row, now, { amount: fen(-acct), reason: 'settlement cancellation reversed', fresh: true });
+  await write(tx, actor!, row, now, { amount: fen(-acct), reason: 'settlement cancellation reversed', fresh: true }, { key, totals: applyYearDelta(current, reinstated) });
   await post(tx, actor!, row);
   await encounters.markSettled(tx, visit.mdtrt_id, setlId, row.line_ids);
   const made = { ...row, live: true, created_at: now.toISOString() };

@@ -88,18 +88,33 @@ function totalsOf(rows: readonly LockedYearRow[]): YearTotals {
   return totals;
 }
 
-/** Writes the year's totals back (the rows are locked by `lockYearTotals`), both tables in one statement. */
-export async function writeYearTotals(tx: Queryable, k: YearKey, t: YearTotals): Promise<void> {
-  await tx.query(
-    `WITH main AS (
-       UPDATE year_total SET deductible_paid_fen = $4, pooled_paid_fen = $5
-        WHERE psn_no = $1 AND insutype = $2 AND year = $3 AND cap_group = $6
-     )
-     UPDATE year_topup_total y SET paid_fen = v.paid, base_fen = v.base
-       FROM unnest($7::text[], $8::int8[], $9::int8[]) AS v(fund, paid, base)
-      WHERE y.psn_no = $1 AND y.insutype = $2 AND y.year = $3 AND y.fund = v.fund`,
-    [k.psn_no, k.insutype, k.year, t.deductible_paid_fen, t.pooled_paid_fen, k.cap_group, FUNDS, FUNDS.map((f) => t.topups[f].paid_fen), FUNDS.map((f) => t.topups[f].base_fen)],
-  );
+/** A person's year totals to write back, the rows locked by `lockYearTotals`. */
+export interface YearTotalsWrite {
+  key: YearKey;
+  totals: YearTotals;
+}
+
+/** The two updates of a year-totals write as CTEs, their parameters numbered from `$first`. */
+function yearTotalsCtes(w: YearTotalsWrite, first: number): { sql: string; params: unknown[] } {
+  const { key: k, totals: t } = w;
+  const $ = (i: number) => `$${first + i}`;
+  return {
+    sql: `year_main AS (
+       UPDATE year_total SET deductible_paid_fen = ${$(3)}, pooled_paid_fen = ${$(4)}
+        WHERE psn_no = ${$(0)} AND insutype = ${$(1)} AND year = ${$(2)} AND cap_group = ${$(5)}
+     ), year_topups AS (
+       UPDATE year_topup_total y SET paid_fen = v.paid, base_fen = v.base
+         FROM unnest(${$(6)}::text[], ${$(7)}::int8[], ${$(8)}::int8[]) AS v(fund, paid, base)
+        WHERE y.psn_no = ${$(0)} AND y.insutype = ${$(1)} AND y.year = ${$(2)} AND y.fund = v.fund
+     )`,
+    params: [k.psn_no, k.insutype, k.year, t.deductible_paid_fen, t.pooled_paid_fen, k.cap_group, FUNDS, FUNDS.map((f) => t.topups[f].paid_fen), FUNDS.map((f) => t.topups[f].base_fen)],
+  };
+}
+
+/** Writes the year's totals back, both tables in one statement. */
+export async function writeYearTotals(tx: Queryable, w: YearTotalsWrite): Promise<void> {
+  const ctes = yearTotalsCtes(w, 1);
+  await tx.query(`WITH ${ctes.sql} SELECT 1`, ctes.params);
 }
 
 export async function nextSetlSerial(tx: Queryable): Promise<number> {
@@ -140,7 +155,8 @@ const TEXT_COLUMNS = [
   'naty', 'mdtrt_cert_type',
 ] as const satisfies readonly (keyof NewSettlement)[];
 
-export async function insertSettlement(tx: Queryable, s: NewSettlement): Promise<void> {
+/** Stores a settlement row and writes back the year totals it leaves, in one statement. */
+export async function insertSettlement(tx: Queryable, s: NewSettlement, yearTotals: YearTotalsWrite): Promise<void> {
   const columns: string[] = [];
   const values: unknown[] = [];
   const put = (column: string, value: unknown, cast = '') => {
@@ -174,7 +190,8 @@ export async function insertSettlement(tx: Queryable, s: NewSettlement): Promise
     put('line_ids', s.line_ids, '::int8[]'),
     put('created_at', s.created_at),
   ];
-  await tx.query(`INSERT INTO settlement (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`, values);
+  const ctes = yearTotalsCtes(yearTotals, values.length + 1);
+  await tx.query(`WITH ${ctes.sql} INSERT INTO settlement (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`, [...values, ...ctes.params]);
 }
 
 const SELECT = `SELECT s.*, s.setl_date::text AS setl_date_text, s.brdy::text AS brdy_text,
