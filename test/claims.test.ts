@@ -34,6 +34,7 @@ const claimant = harbinEmployee();
 const unfiled = harbinEmployee();
 const another = harbinEmployee();
 const relative = harbinEmployee();
+const returning = harbinEmployee();
 
 const harbin: Principal = { kind: 'insured_agency', userId: 1, username: 'hrb', region: HARBIN };
 const shenyang: Principal = { kind: 'insured_agency', userId: 2, username: 'sy', region: '210100' };
@@ -66,6 +67,7 @@ beforeAll(async () => {
     { person: unfiled, kind: null },
     { person: another, kind: null },
     { person: relative, kind: null },
+    { person: returning, kind: 'long_term_resident' },
   ]);
   const mdtrt = await admittedAndBilled(w, direct, WORKED_EXAMPLE);
   directSetlId = (await w.ok('2304', settleInput(mdtrt, direct.psn_no, 30000, { invono: 'SZ-2026-000777' }))).setlinfo.setl_id;
@@ -159,6 +161,22 @@ describe('a claim pays what direct settlement would have paid', () => {
     // The second admission's deductible (600) on the year totals the first claim left.
     expect(est.amounts.act_pay_dedc).toBe(60000);
     expect(est.year_totals_before.pooled_paid_fen).toBe(2080000);
+  });
+
+  it('counts a paid inpatient claim when a later stay is settled at the desk, and that stay when a later claim is computed', async () => {
+    const first = await readyClaim(returning);
+    await tx((t) => claims.submitClaim(t, personActor(returning), first.id, { message: '' }, NOW));
+    await tx((t) => claims.decideClaim(t, harbin, first.id, { decision: 'approve' }, later(1)));
+    await tx((t) => claims.payClaim(t, harbin, first.id, { payment_ref: 'BANK-0009' }, later(2)));
+
+    const stay = await admittedAndBilled(w, returning, WORKED_EXAMPLE);
+    const answer = await w.ok('2304', settleInput(stay, returning.psn_no, 30000));
+    // The later admissions' deductible (600 yuan), not the first's (1 200).
+    expect(answer.setlinfo.act_pay_dedc).toBe(600);
+    expect((await getSettlement(w.db, system, answer.setlinfo.setl_id)).terms.admission_ordinal).toBe(2);
+
+    const third = await readyClaim(returning, { invoice_no: 'THIRD-STAY-1' });
+    expect((await claims.estimateClaim(w.db, personActor(returning), third.id)).terms.admission_ordinal).toBe(3);
   });
 
   it("pays an unfiled case at the insured place's reduced ratio, as the settlement estimate says a manual claim would", async () => {

@@ -104,7 +104,7 @@ describe('settlement hooks', () => {
       await encounters.markSettled(tx, visit, 'A440300261123000000003', setlLines);
     });
     expect(await encounters.admissionOrdinal(db, person.psn_no, '310', 2026)).toBe(2);
-    expect(await encounters.admissionOrdinal(db, person.psn_no, '310', 2026, visit)).toBe(1);
+    expect(await encounters.admissionOrdinal(db, person.psn_no, '310', 2026, { mdtrt_id: visit })).toBe(1);
     expect(await encounters.admissionOrdinal(db, person.psn_no, '310', 2025)).toBe(1);
     expect(await encounters.admissionOrdinal(db, person.psn_no, '390', 2026)).toBe(1);
   });

@@ -498,11 +498,11 @@ function basisOfClaim(c: Pick<Claim, 'basis' | 'filing_kind'>): SettlementBasis 
   return c.basis === 'filing' ? { kind: 'filing', filing_kind: c.filing_kind! } : { kind: c.basis };
 }
 
-/** The terms a direct settlement of this case would have had; the admission ordinal also counts the year's paid inpatient claims. */
+/** The terms a direct settlement of this case would have had (its admission ordinal counts the year's paid inpatient claims, as settled stays). */
 async function termsOf(tx: Queryable, c: Omit<store.ClaimCase, 'psn_name'> & { id?: number }, lock: boolean): Promise<Terms> {
   const { insurance } = await personOn(tx, c.psn_no, c.insutype, c.end_date);
   const year = Number(c.end_date.slice(0, 4));
-  const terms = await resolveTerms(tx, {
+  return resolveTerms(tx, {
     psn_no: c.psn_no,
     enrolment: insurance,
     med_kind: c.med_kind,
@@ -511,10 +511,9 @@ async function termsOf(tx: Queryable, c: Omit<store.ClaimCase, 'psn_name'> & { i
     basis: basisOfClaim(c),
     date: c.end_date,
     year,
+    ...(c.id !== undefined ? { claim_id: c.id } : {}),
     lock,
   });
-  if (terms.admission_ordinal === null) return terms;
-  return { ...terms, admission_ordinal: terms.admission_ordinal + (await store.paidInpatientClaims(tx, c.psn_no, c.insutype, year, c.id ?? 0)) };
 }
 
 /** The engine on a claim's bill under `terms`. A claim is paid to the person's bank account, never from the personal account. */

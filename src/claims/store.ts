@@ -372,16 +372,6 @@ export async function paymentOf(tx: Queryable, claimId: number): Promise<ClaimPa
   return { ...rest, reimbursement_fen: fenFromDb(fund_pay_sumamt_fen), paid_at: paid_at.toISOString() };
 }
 
-/** Paid inpatient claims of the person in the scheme and year, other than `except`: admissions the year has already had. */
-export async function paidInpatientClaims(tx: Queryable, psnNo: string, insutype: string, year: number, except: number): Promise<number> {
-  const r = await tx.query<{ n: string }>(
-    `SELECT count(*) AS n FROM claim
-      WHERE psn_no = $1 AND insutype = $2 AND med_kind = 'inpatient' AND status = 'paid' AND EXTRACT(YEAR FROM end_date) = $3 AND id <> $4`,
-    [psnNo, insutype, year, except],
-  );
-  return Number(r.rows[0]!.n);
-}
-
 // ---------------------------------------------------------------- listings
 
 export interface ListFilter {

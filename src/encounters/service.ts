@@ -777,10 +777,11 @@ export async function markUnsettled(tx: Queryable, mdtrtId: string, setlId: stri
 
 /**
  * The ordinal of an admission in the year for a per-admission deductible: 1
- * plus the person's other settled admissions in the scheme discharged that
- * year (by the Shanghai calendar). `mdtrtId`, the admission being settled, is
- * left out of the count when it is itself still settled.
+ * plus the person's other admissions in the scheme that year, settled at the
+ * desk (discharged that year by the Shanghai calendar) or reimbursed by a paid
+ * manual claim. The stay or the claim being computed is left out of its own
+ * count.
  */
-export async function admissionOrdinal(tx: Queryable, psnNo: string, insutype: string, year: number, mdtrtId?: string): Promise<number> {
-  return (await store.settledAdmissions(tx, psnNo, insutype, year, mdtrtId ?? null)) + 1;
+export async function admissionOrdinal(tx: Queryable, psnNo: string, insutype: string, year: number, except: { mdtrt_id?: string; claim_id?: number } = {}): Promise<number> {
+  return (await store.yearAdmissions(tx, psnNo, insutype, year, { mdtrt_id: except.mdtrt_id ?? null, claim_id: except.claim_id ?? null })) + 1;
 }

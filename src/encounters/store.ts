@@ -322,14 +322,18 @@ export async function unsettleVisit(tx: Queryable, mdtrtId: string, setlId: stri
   return r.rows[0]!.visit;
 }
 
-/** Settled inpatient admissions of the person in the scheme discharged in `year` (by the Shanghai calendar), other than `except`. */
-export async function settledAdmissions(tx: Queryable, psnNo: string, insutype: string, year: number, except: string | null): Promise<number> {
+/**
+ * The person's admissions in the scheme in `year` (the view of migration
+ * 0015: stays settled at the desk and paid inpatient claims), other than the
+ * stay or the claim being computed. The view spans the claims too: they
+ * count as admissions for the deductible as settled stays do.
+ */
+export async function yearAdmissions(tx: Queryable, psnNo: string, insutype: string, year: number, except: { mdtrt_id: string | null; claim_id: number | null }): Promise<number> {
   const r = await tx.query<{ n: string }>(
-    `SELECT count(*) AS n FROM encounter
-      WHERE psn_no = $1 AND insutype = $2 AND visit_kind = 'inpatient' AND settled_setl_id IS NOT NULL
-        AND EXTRACT(YEAR FROM (COALESCE(endtime, begntime) AT TIME ZONE 'Asia/Shanghai')) = $3
-        AND ($4::text IS NULL OR mdtrt_id <> $4)`,
-    [psnNo, insutype, year, except],
+    `SELECT count(*) AS n FROM year_admission
+      WHERE psn_no = $1 AND insutype = $2 AND year = $3
+        AND ($4::text IS NULL OR mdtrt_id IS DISTINCT FROM $4) AND ($5::bigint IS NULL OR claim_id IS DISTINCT FROM $5)`,
+    [psnNo, insutype, year, except.mdtrt_id, except.claim_id],
   );
   return Number(r.rows[0]!.n);
 }

@@ -74,6 +74,8 @@ export interface TermsCase {
   year: number;
   /** the stay being settled, left out of its own admission count */
   mdtrt_id?: string;
+  /** the manual claim being computed, left out of its own admission count */
+  claim_id?: number;
   /** lock the year totals (a settlement) or only read them (an estimate, a pre-settlement) */
   lock: boolean;
 }
@@ -108,7 +110,8 @@ export async function resolveTerms(tx: Queryable, c: TermsCase): Promise<Terms> 
   });
   const year: store.YearKey = { psn_no: c.psn_no, insutype, year: c.year, cap_group: benefit.cap_group, insuplc_admdvs };
   const yearTotals = c.lock ? await store.lockYearTotals(tx, year) : await store.yearTotals(tx, year);
-  const ordinal = benefit.deductible.per === 'admission' ? await encounters.admissionOrdinal(tx, c.psn_no, insutype, c.year, c.mdtrt_id) : null;
+  const except = { ...(c.mdtrt_id !== undefined ? { mdtrt_id: c.mdtrt_id } : {}), ...(c.claim_id !== undefined ? { claim_id: c.claim_id } : {}) };
+  const ordinal = benefit.deductible.per === 'admission' ? await encounters.admissionOrdinal(tx, c.psn_no, insutype, c.year, except) : null;
   return {
     policy,
     scheme,
