@@ -254,6 +254,8 @@ describe.skipIf(!hasChromium)('clearing in a browser', () => {
       await shot(page, 'desktop-prepaid-zh', true);
       await toEnglish(page);
       expect(await untranslated(page)).toEqual([]);
+      // The outcome is worded when shown, so it follows the switch.
+      expect(await page.getByTestId('prepaid-outcome').innerText()).toMatch(/^Recorded ¥5,000\.50 \(prepaid:230000:topup:/);
       await shot(page, 'desktop-prepaid-en', true);
       expect(errors).toEqual([]);
     } finally {

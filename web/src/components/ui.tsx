@@ -68,6 +68,20 @@ export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good
 }
 
 /** Label and value pairs side by side; `stacked` puts long values under their label on phones. */
+/** The key of a bar chart: each colour (a `swatch` class) and what it stands for. */
+export function Legend({ items }: { items: { key: string; swatch: string; label: ReactNode }[] }) {
+  return (
+    <ul className="plain-list legend">
+      {items.map((i) => (
+        <li key={i.key}>
+          <span className={`swatch ${i.swatch}`} aria-hidden="true" />
+          {i.label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function Facts({ items, stacked = false }: { items: [label: string, value: ReactNode][]; stacked?: boolean }) {
   return (
     <dl className={stacked ? 'facts stacked' : 'facts'}>

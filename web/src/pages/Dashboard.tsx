@@ -4,7 +4,7 @@ import { LoadedOr, useRegionName } from '../components/ClearingParts.tsx';
 import { DailyChart } from '../components/DailyChart.tsx';
 import { RegionFilter } from '../components/RegionFilter.tsx';
 import { FlowTable, Sankey } from '../components/Sankey.tsx';
-import { Badge, Card, Field, PageHeader, SelectField } from '../components/ui.tsx';
+import { Badge, Card, Field, Legend, PageHeader, SelectField } from '../components/ui.tsx';
 import { useFetch } from '../data.ts';
 import { formatYuan, todayInChina } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
@@ -282,20 +282,13 @@ export function PrepaidBars({ items }: { items: PrepaidLevel[] }) {
           );
         })}
       </ul>
-      <ul className="plain-list legend">
-        <li>
-          <span className="swatch split-fund" aria-hidden="true" />
-          {t('clg.prepaid.available')}
-        </li>
-        <li>
-          <span className="swatch prepaid-committed" aria-hidden="true" />
-          {t('clg.prepaid.uncleared')}
-        </li>
-        <li>
-          <span className="swatch prepaid-low" aria-hidden="true" />
-          {t('clg.prepaid.shortfall')}
-        </li>
-      </ul>
+      <Legend
+        items={[
+          { key: 'available', swatch: 'split-fund', label: t('clg.prepaid.available') },
+          { key: 'uncleared', swatch: 'prepaid-committed', label: t('clg.prepaid.uncleared') },
+          { key: 'shortfall', swatch: 'prepaid-low', label: t('clg.prepaid.shortfall') },
+        ]}
+      />
     </>
   );
 }

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, issueField, type Estimate, type EstimateRequest, type FilingsView, type MedKind, type PersonView } from '../api.ts';
 import { AreaPicker } from '../components/AreaPicker.tsx';
 import { useAreaName } from '../components/FilingFacts.tsx';
-import { Card, errorMessage, Field, Loaded, PageHeader, tCode } from '../components/ui.tsx';
+import { Card, errorMessage, Field, Legend, Loaded, PageHeader, tCode } from '../components/ui.tsx';
 import { useChronicDiseases, useFetch, usePoolingAreas } from '../data.ts';
 import { LIVE_STATUSES } from '../filing.ts';
 import { formatPercent, formatYuan, parseYuan, provinceOf, todayInChina, type YuanInput } from '../format.ts';
@@ -283,14 +283,17 @@ function EstimateResult({ estimate, areaName }: { estimate: Estimate; areaName: 
               <span key={g.key} className={`split-${g.key}`} style={{ flexGrow: g.fen }} />
             ))}
           </div>
-          <ul className="plain-list legend">
-            {segments.map((g) => (
-              <li key={g.key}>
-                <span className={`swatch split-${g.key}`} aria-hidden="true" />
-                {g.label} <span className="strong">{formatYuan(g.fen)}</span>
-              </li>
-            ))}
-          </ul>
+          <Legend
+            items={segments.map((g) => ({
+              key: g.key,
+              swatch: `split-${g.key}`,
+              label: (
+                <>
+                  {g.label} <span className="strong">{formatYuan(g.fen)}</span>
+                </>
+              ),
+            }))}
+          />
         </Card>
       )}
       <Card title={t('est.breakdown')}>

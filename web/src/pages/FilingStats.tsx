@@ -1,7 +1,7 @@
 import type { FilingCount, FilingKind, FilingStatus } from '../api.ts';
 import { useAreaName } from '../components/FilingFacts.tsx';
 import { FilingTabs } from '../components/FilingTabs.tsx';
-import { Card, Loaded, PageHeader, tCode } from '../components/ui.tsx';
+import { Card, Legend, Loaded, PageHeader, tCode } from '../components/ui.tsx';
 import { useFetch } from '../data.ts';
 import { FILING_KINDS } from '../filing.ts';
 import { useI18n } from '../i18n.tsx';
@@ -76,20 +76,13 @@ function Counts({ counts }: { counts: FilingCount[] }) {
             </li>
           ))}
         </ul>
-        <ul className="plain-list legend">
-          <li>
-            <span className="swatch split-fund" aria-hidden="true" />
-            {t('fstatus.active')}
-          </li>
-          <li>
-            <span className="swatch split-account" aria-hidden="true" />
-            {t('fstatus.pending_review')}
-          </li>
-          <li>
-            <span className="swatch split-other" aria-hidden="true" />
-            {t('af.other')}
-          </li>
-        </ul>
+        <Legend
+          items={[
+            { key: 'active', swatch: 'split-fund', label: t('fstatus.active') },
+            { key: 'pending_review', swatch: 'split-account', label: t('fstatus.pending_review') },
+            { key: 'other', swatch: 'split-other', label: t('af.other') },
+          ]}
+        />
       </Card>
       <Card title={t('af.byArea')}>
         <div className="table-scroll">

@@ -274,7 +274,8 @@ function MoveForm({ levels, onDone }: { levels: PrepaidLevel[]; onDone: () => vo
   const [reason, setReason] = useState('');
   const [key, setKey] = useState(() => newKey('ui'));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  // What happened, not its words: the message follows a language switch.
+  const [outcome, setOutcome] = useState<{ moved: PrepaidMovement } | { error: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
   const level = levels.find((l) => l.province === province);
 
@@ -294,7 +295,7 @@ function MoveForm({ levels, onDone }: { levels: PrepaidLevel[]; onDone: () => vo
     api.post<PrepaidMovement>(kind === 'topup' ? '/api/clearing/prepaid/top-ups' : '/api/clearing/prepaid/adjustments', body).then(
       (m) => {
         setBusy(false);
-        setOutcome({ ok: true, text: t('clg.prepaid.moved', { amount: formatYuan(m.amount_fen), id: m.transfer_id }) });
+        setOutcome({ moved: m });
         setAmount('');
         setReason('');
         setKey(newKey('ui'));
@@ -303,7 +304,7 @@ function MoveForm({ levels, onDone }: { levels: PrepaidLevel[]; onDone: () => vo
       (err: unknown) => {
         setBusy(false);
         if (err instanceof ApiError) setErrors(Object.fromEntries(err.issues.map((i) => [issueField(i.path), i.message])));
-        setOutcome({ ok: false, text: errorText(err) });
+        setOutcome({ error: err });
       },
     );
   };
@@ -339,8 +340,8 @@ function MoveForm({ levels, onDone }: { levels: PrepaidLevel[]; onDone: () => vo
           </button>
         </p>
         {outcome && (
-          <p className={`alert ${outcome.ok ? 'alert-success' : 'alert-error'}`} role={outcome.ok ? 'status' : 'alert'} data-testid="prepaid-outcome">
-            {outcome.text}
+          <p className={`alert ${'moved' in outcome ? 'alert-success' : 'alert-error'}`} role={'moved' in outcome ? 'status' : 'alert'} data-testid="prepaid-outcome">
+            {'moved' in outcome ? t('clg.prepaid.moved', { amount: formatYuan(outcome.moved.amount_fen), id: outcome.moved.transfer_id }) : errorText(outcome.error)}
           </p>
         )}
       </form>
