@@ -13,9 +13,10 @@
  * YIDI_BENCH_CLEAR_PGLITE settlements on PGlite (data directory; default 100 000)
  * YIDI_BENCH_CLEAR_PG settlements on PostgreSQL when DATABASE_URL is set (default 250 000)
  * The defaults finish in a few minutes on the 2-core machine: writing the month
- * is what takes the time (about 1 200 settlements/s on PostgreSQL with their
- * visits and ~3 transfers each, 600/s on PGlite), clearing it takes seconds.
- * Issue 5's sizes are YIDI_BENCH_CLEAR_PGLITE=1000000 YIDI_BENCH_CLEAR_PG=10000000.
+ * is what takes the time (1 200–3 300 settlements/s on PostgreSQL with their
+ * visits and ~3 transfers each, 600–1 200/s on PGlite), clearing it takes seconds.
+ * Issue 5's sizes are YIDI_BENCH_CLEAR_PGLITE=1000000 YIDI_BENCH_CLEAR_PG=10000000
+ * (the server settings for 10 M are in docs/clearing.md).
  * (0 skips a target)
  * YIDI_BENCH_CLEAR_PERSONS demo persons (default settlements / 10, 1 000..1 000 000)
  */
